@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "engine/core/errors.h"
+
+namespace logbert {
+
+/// Progress of a long job: which phase it is in and how far along (units are the phase's own,
+/// bytes for reading, sessions for splitting). total == 0 means "unknown".
+struct JobProgress {
+    std::string phase;
+    std::uint64_t done = 0;
+    std::uint64_t total = 0;
+};
+
+/// What a job gets from whoever runs it: a cancel flag it checks inside its loops and a progress
+/// callback it calls when the figures change by a meaningful step. Both are optional.
+struct JobControl {
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(const JobProgress&)> onProgress;
+
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+    void throwIfCancelled() const {
+        if (cancelled()) throw Cancelled();
+    }
+    void report(const std::string& phase, std::uint64_t done, std::uint64_t total) const {
+        if (onProgress) onProgress(JobProgress{phase, done, total});
+    }
+};
+
+} // namespace logbert

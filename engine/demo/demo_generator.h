@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/core/job.h"
+
+namespace logbert {
+
+struct DemoOptions {
+    std::uint64_t seed = 7;
+    std::size_t sessions = 4000;   ///< HDFS blocks
+    double anomalyRatio = 0.03;    ///< share of anomalous blocks (HDFS has 2.9%)
+};
+
+struct DemoSummary {
+    std::string logPath;
+    std::string labelPath;
+    std::string configPath;
+    std::size_t lines = 0;
+    std::size_t sessions = 0;
+    std::size_t anomalies = 0;
+};
+
+/// Writes a realistic HDFS-like raw log into `dir`: blocks go through their life cycle
+/// (allocation, receiving from three replicas, packet responders, stored-block updates, reads,
+/// verification, re-replication, deletion) interleaved in time, and a few percent of them go
+/// wrong (lost replicas, exceptions while serving, interrupted writes, repeated retries, failed
+/// deletes, redundant updates, short failed blocks). Also writes anomaly_label.csv and a run
+/// config demo.yaml. The same seed gives the same bytes. Files are written atomically.
+DemoSummary writeDemoDataset(const std::string& dir, const DemoOptions& options = {},
+                             const JobControl& job = {});
+
+} // namespace logbert

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/io/line_reader.h"
+
+#include <cstring>
+#include <filesystem>
+#include <zlib.h>
+
+#include "engine/core/errors.h"
+
+namespace logbert {
+namespace fs = std::filesystem;
+
+namespace {
+constexpr std::size_t kChunk = std::size_t(1) << 20;
+}
+
+LineReader::LineReader(const std::string& path) : path_(path) {
+    std::error_code ec;
+    auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) throw InputError(path, 0, "no such file");
+    if (fs::is_directory(status)) throw InputError(path, 0, "is a directory; expected a log file");
+    fileSize_ = fs::file_size(path, ec);
+    if (ec) throw InputError(path, 0, "cannot read the file size: " + ec.message());
+    if (fileSize_ == 0) throw InputError(path, 0, "file is empty; expected log lines");
+
+    // zlib reads plain files transparently, so one code path serves both.
+    gz_ = gzopen(path.c_str(), "rb");
+    if (!gz_) throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
+    gzbuffer(static_cast<gzFile>(gz_), 256 * 1024);
+    gzip_ = gzdirect(static_cast<gzFile>(gz_)) == 0;
+    buffer_.resize(kChunk * 2);
+}
+
+LineReader::~LineReader() {
+    if (gz_) gzclose(static_cast<gzFile>(gz_));
+}
+
+std::uint64_t LineReader::compressedBytesRead() const {
+    return gz_ ? std::uint64_t(gzoffset(static_cast<gzFile>(gz_))) : fileSize_;
+}
+
+bool LineReader::fill() {
+    if (eof_) return false;
+    // Move the unread tail to the front, grow if a single line fills the buffer.
+    if (begin_ > 0) {
+        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    if (buffer_.size() - end_ < kChunk) {
+        if (buffer_.size() >= kMaxLineBytes + kChunk)
+            throw InputError(path_, long(lineNumber_ + 1),
+                             "line is longer than " + std::to_string(kMaxLineBytes >> 20) +
+                                 " MiB; expected a text log with one record per line");
+        buffer_.resize(buffer_.size() * 2);
+    }
+    auto* gz = static_cast<gzFile>(gz_);
+    int n = gzread(gz, buffer_.data() + end_, unsigned(buffer_.size() - end_));
+    if (n < 0) {
+        int code = 0;
+        const char* msg = gzerror(gz, &code);
+        throw InputError(path_, long(lineNumber_ + 1),
+                         std::string("cannot read (") + (msg ? msg : "read error") + ")");
+    }
+    if (n == 0) {
+        int code = 0;
+        gzerror(gz, &code);
+        // Z_BUF_ERROR: the input ended in the middle of a gzip stream.
+        if (gzip_ && code != Z_OK && code != Z_STREAM_END)
+            throw InputError(path_, long(lineNumber_ + 1), "gzip stream is truncated or corrupt");
+        eof_ = true;
+        return false;
+    }
+    if (!checkedBinary_) {
+        checkedBinary_ = true;
+        std::size_t probe = std::min<std::size_t>(std::size_t(n), 8192);
+        if (const void* nul = std::memchr(buffer_.data() + end_, 0, probe)) {
+            auto offset = static_cast<const char*>(nul) - (buffer_.data() + end_);
+            throw InputError(path_, 0,
+                             "looks like a binary file (NUL byte at offset " +
+                                 std::to_string(offset) + "); expected a text log");
+        }
+    }
+    end_ += std::size_t(n);
+    return true;
+}
+
+bool LineReader::next(std::string_view& line) {
+    for (;;) {
+        const char* start = buffer_.data() + begin_;
+        std::size_t avail = end_ - begin_;
+        if (const void* nl = std::memchr(start, '\n', avail)) {
+            std::size_t len = static_cast<const char*>(nl) - start;
+            begin_ += len + 1;
+            if (len > 0 && start[len - 1] == '\r') --len;
+            line = std::string_view(start, len);
+            ++lineNumber_;
+            return true;
+        }
+        if (!fill()) {
+            if (begin_ == end_) return false;
+            // Last line without a final newline.
+            std::size_t len = end_ - begin_;
+            const char* s = buffer_.data() + begin_;
+            begin_ = end_;
+            if (len > 0 && s[len - 1] == '\r') --len;
+            line = std::string_view(s, len);
+            ++lineNumber_;
+            return true;
+        }
+    }
+}
+
+} // namespace logbert

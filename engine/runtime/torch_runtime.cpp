@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <torch/torch.h>
+
+#include "engine/runtime/torch_runtime.h"
+
+#include <chrono>
+#include <thread>
+
+#include "engine/core/errors.h"
+#include "engine/platform/blas_check.h"
+
+namespace logbert {
+
+TorchRuntimeInfo torchRuntimeInfo(bool measure) {
+    TorchRuntimeInfo info;
+    info.version = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) +
+                   "." + std::to_string(TORCH_VERSION_PATCH);
+    info.threads = at::get_num_threads();
+    info.cores = int(std::thread::hardware_concurrency());
+    info.cuda = torch::cuda::is_available();
+    info.cudaDevices = info.cuda ? int(torch::cuda::device_count()) : 0;
+    info.mps = at::hasMPS();
+    BlasInfo blas = detectBlas();
+    info.blasLibrary = blas.library;
+    info.referenceBlas = blas.reference;
+    if (measure) {
+        torch::NoGradGuard noGrad;
+        auto a = torch::randn({256, 512});
+        auto b = torch::randn({512, 512});
+        auto c = torch::mm(a, b); // warm-up
+        const int reps = 20;
+        auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < reps; ++i) c = torch::mm(a, b);
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        info.matmulGflops = 2.0 * 256 * 512 * 512 * reps / s / 1e9;
+    }
+    return info;
+}
+
+std::string resolveDevice(const std::string& setting) {
+    if (setting == "cpu") return "cpu";
+    if (setting == "cuda") {
+        if (!torch::cuda::is_available())
+            throw InputError("training.device", 0, "cuda was asked for, but this LibTorch build has no CUDA or no GPU is visible");
+        return "cuda";
+    }
+    if (setting == "mps") {
+        if (!at::hasMPS()) throw InputError("training.device", 0, "mps was asked for, but this LibTorch build has no MPS");
+        return "mps";
+    }
+    if (torch::cuda::is_available()) return "cuda";
+    if (at::hasMPS()) return "mps";
+    return "cpu";
+}
+
+} // namespace logbert

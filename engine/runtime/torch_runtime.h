@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace logbert {
+
+/// What the LibTorch this program was built with can do here. Torch stays out of this header
+/// so that Qt code can include it.
+struct TorchRuntimeInfo {
+    std::string version;
+    int threads = 0;             ///< intra-op threads ATen uses now
+    int cores = 0;               ///< hardware threads
+    bool cuda = false;
+    int cudaDevices = 0;
+    bool mps = false;
+    std::string blasLibrary;
+    bool referenceBlas = false;
+    double matmulGflops = 0;     ///< measured by a short 256x512 float matrix product
+};
+
+/// Queries LibTorch; `measure` also times a small matrix product.
+TorchRuntimeInfo torchRuntimeInfo(bool measure);
+
+/// Resolves a device setting (auto | cpu | cuda | mps) to what will be used; throws InputError
+/// when a device is asked for that this build or machine lacks.
+std::string resolveDevice(const std::string& setting);
+
+} // namespace logbert
