@@ -436,12 +436,13 @@ RunConfig loadRunConfig(const ConfigSources& src) {
 
     YAML::Node runRoot;
     std::string runSource;
-    if (!src.runFile.empty()) {
+    const bool haveRunFile = !src.runFile.empty();
+    if (haveRunFile) {
         runSource = src.runFile;
         runRoot = parseYaml(readText(src.runFile), runSource);
     }
     std::string preset = src.presetName;
-    if (preset.empty() && runRoot && runRoot["preset"]) {
+    if (preset.empty() && haveRunFile && runRoot["preset"]) {
         const auto& node = runRoot["preset"];
         if (!node.IsScalar()) throw InputError(runSource, long(node.Mark().line) + 1, "preset: expected a name or a path");
         preset = node.Scalar();
@@ -453,7 +454,7 @@ RunConfig loadRunConfig(const ConfigSources& src) {
         config.preset = preset;
         config.sources.push_back(presetYaml(preset).empty() ? preset : "presets/" + preset + ".yaml");
     }
-    if (runRoot) {
+    if (haveRunFile) {
         Layer layer;
         flatten(runRoot, "", runSource, directoryOf(runSource), layer);
         layer.erase("preset");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <re2/re2.h>
 
@@ -52,6 +53,11 @@ void SessionBuilder::closeWindow(const Window& w) {
     Session& s = sessions_[w.session];
     if (s.lines.empty()) return;
     s.id += ":" + std::to_string(s.lines.front().line) + "-" + std::to_string(s.lines.back().line);
+    if (rule_ == SessionRule::TimeWindow) { // two time windows can hold the same lines
+        char start[32];
+        std::snprintf(start, sizeof start, " @%.0f", w.start);
+        s.id += start;
+    }
 }
 
 void SessionBuilder::add(const LineEvent& e, std::string_view content, const std::string& fileName) {

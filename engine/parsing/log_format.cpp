@@ -144,8 +144,7 @@ bool LogFormat::matchSegment(const Segment& seg, std::string_view line, std::siz
                              std::size_t& end) const {
     for (const auto& piece : seg) {
         if (piece.whitespace) {
-            // Greedy \s+: taking less never helps, because what follows is a field (which can
-            // absorb the spaces) or text that starts with a non-space character.
+            // Greedy \s+; the callers retry shorter ends for a trailing one (shortestEnd).
             if (pos >= line.size() || !isRegexSpace(line[pos])) return false;
             while (pos < line.size() && isRegexSpace(line[pos])) ++pos;
         } else {
@@ -157,6 +156,17 @@ bool LogFormat::matchSegment(const Segment& seg, std::string_view line, std::siz
     }
     end = pos;
     return true;
+}
+
+// Where a separator that matched greedily from `start` to `greedyEnd` may also end: a trailing
+// \s+ may give back all but one of its characters (an empty field can then sit between two
+// whitespace characters), as the regular expression's backtracking would try.
+std::size_t LogFormat::shortestEnd(const Segment& seg, std::string_view line, std::size_t start,
+                                   std::size_t greedyEnd) {
+    if (seg.empty() || !seg.back().whitespace) return greedyEnd;
+    std::size_t runStart = greedyEnd;
+    while (runStart > start && isRegexSpace(line[runStart - 1])) --runStart;
+    return runStart + 1;
 }
 
 // Field `field` starts at `pos`; it takes the shortest length for which the rest matches,
@@ -173,7 +183,7 @@ bool LogFormat::matchFrom(std::size_t field, std::string_view line, std::size_t 
     std::size_t p = pos;
     while (p <= line.size()) {
         if (--budget < 0) return false;
-        // Jump to the next place where the segment can start.
+        // Jump to the next place where the separator can start.
         if (first.whitespace) {
             while (p < line.size() && !isRegexSpace(line[p])) ++p;
         } else {
@@ -187,9 +197,14 @@ bool LogFormat::matchFrom(std::size_t field, std::string_view line, std::size_t 
                     out[field] = line.substr(pos, p - pos);
                     return true;
                 }
-            } else if (matchFrom(field + 1, line, end, out, budget)) {
-                out[field] = line.substr(pos, p - pos);
-                return true;
+            } else {
+                for (std::size_t e = end + 1, lo = shortestEnd(after, line, p, end); e-- > lo;) {
+                    if (matchFrom(field + 1, line, e, out, budget)) {
+                        out[field] = line.substr(pos, p - pos);
+                        return true;
+                    }
+                    if (budget < 0) return false;
+                }
             }
         }
         ++p;
@@ -200,11 +215,13 @@ bool LogFormat::matchFrom(std::size_t field, std::string_view line, std::size_t 
 bool LogFormat::match(std::string_view line, std::vector<std::string_view>& fields) const {
     if (segments_.empty()) return matchWithRegex(line, fields);
     fields.assign(fields_.size(), std::string_view());
-    std::size_t pos = 0;
-    if (!matchSegment(segments_.front(), line, 0, pos)) return false;
+    std::size_t end = 0;
+    if (!matchSegment(segments_.front(), line, 0, end)) return false;
     int budget = 4096; // pathological lines go to RE2, whose run time is linear
-    if (matchFrom(0, line, pos, fields, budget)) return true;
-    if (budget < 0) return matchWithRegex(line, fields);
+    for (std::size_t e = end + 1, lo = shortestEnd(segments_.front(), line, 0, end); e-- > lo;) {
+        if (matchFrom(0, line, e, fields, budget)) return true;
+        if (budget < 0) return matchWithRegex(line, fields);
+    }
     return false;
 }
 

@@ -52,6 +52,8 @@ private:
 
     bool matchSegment(const Segment& seg, std::string_view line, std::size_t pos,
                       std::size_t& end) const;
+    static std::size_t shortestEnd(const Segment& seg, std::string_view line, std::size_t start,
+                                   std::size_t greedyEnd);
     bool matchFrom(std::size_t field, std::string_view line, std::size_t pos,
                    std::vector<std::string_view>& out, int& budget) const;
 

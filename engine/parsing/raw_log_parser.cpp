@@ -17,6 +17,7 @@ RawLogParser::RawLogParser(const std::string& format, Drain trained)
 
 void RawLogParser::parseFile(const std::string& path, std::uint32_t fileIndex,
                              const LineHandler& handler, const JobControl& job) {
+    job.throwIfCancelled();
     LineReader reader(path);
     const int content = format_.contentIndex();
     ParsedLine parsed;

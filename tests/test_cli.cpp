@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The `logbert` command: outputs of parse, and bad input: one line, exit code 2, nothing left.
+#include <QDir>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "test_support.h"
+
+using testsupport::writeFile;
+
+namespace {
+struct Result {
+    int code = -1;
+    QString out, err;
+};
+
+Result run(const QStringList& args) {
+    QProcess p;
+    p.start(LOGBERT_CLI_PATH, args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        return {};
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+private slots:
+    void parseWritesTemplatesAndStructured() {
+        auto log = writeFile(dir.path(), "in/HDFS.log",
+                             "081109 203518 143 INFO dfs.DataNode$DataXceiver: Receiving block blk_1 src: /10.0.0.1:5 dest: /10.0.0.2:50010\r\n"
+                             "not a log line\r\n"
+                             "081109 203519 143 INFO dfs.DataNode$DataXceiver: Receiving block blk_2 src: /10.0.0.3:5 dest: /10.0.0.4:50010\r\n"
+                             "081109 203520 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.delete: blk_2 is added to invalidSet of 10.0.0.4:50010");
+        const QString out = dir.filePath("parsed");
+        Result r = run({"parse", "--format", "hdfs", "--out", out, QString::fromStdString(log)});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("lines read 4, lines matched 3, unmatched 1, templates 2"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("lines/s"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("HDFS.log:2: not a log line"), qPrintable(r.out));
+
+        QFile templates(out + "/templates.csv");
+        QVERIFY(templates.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(templates.readAll()),
+                 QString("EventId,EventTemplate,Occurrences\n"
+                         "E1,Receiving block <*> src: /<*> dest: /<*>,2\n"
+                         "E2,BLOCK* NameSystem.delete: <*> is added to invalidSet of <*>,1\n"));
+        QFile structured(out + "/structured.csv");
+        QVERIFY(structured.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(structured.readAll()),
+                 QString("LineId,EventId,EventTemplate\n"
+                         "1,E1,Receiving block <*> src: /<*> dest: /<*>\n"
+                         "2,,\n"
+                         "3,E1,Receiving block <*> src: /<*> dest: /<*>\n"
+                         "4,E2,BLOCK* NameSystem.delete: <*> is added to invalidSet of <*>\n"));
+    }
+
+    void parseOptionsAndCustomFormat() {
+        auto log = writeFile(dir.path(), "custom/app.log", "[10:00] svc - took 12 ms\n[10:01] svc - took 7 ms\n");
+        const QString out = dir.filePath("custom-out");
+        Result r = run({"parse", "--format", "\\[<Time>\\] <Program> - <Content>", "--depth", "3", "--st", "0.4",
+                        "--max-children", "10", "--mask", "\\d+", "--out", out, QString::fromStdString(log)});
+        QCOMPARE(r.code, 0);
+        QFile templates(out + "/templates.csv");
+        QVERIFY(templates.open(QIODevice::ReadOnly));
+        QVERIFY(QString(templates.readAll()).contains("E1,took <*> ms,2"));
+    }
+
+    void badInput_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        const QString d = dir.path();
+        writeFile(d, "bad/empty.log", "");
+        writeFile(d, "bad/binary.log", std::string("\x00\x01\x02 binary", 10));
+        writeFile(d, "bad/bad.yaml", "model:\n  hidden_size: 256\n  num_attention_heads: 5\n");
+        writeFile(d, "bad/malformed.yaml", "data: [\n");
+        writeFile(d, "bad/labels.csv", "Id,Status\n1,2\n");
+        writeFile(d, "bad/nolabels.yaml", "data:\n  inputs: [" + d.toStdString() + "/bad/ok.log]\n  labels: {source: file, path: labels.csv}\n");
+        writeFile(d, "bad/ok.log", "081109 203518 143 INFO dfs.DataNode: Receiving block blk_1 src\n");
+        QTest::newRow("missing file") << QStringList{"parse", "--out", d + "/o1", d + "/nope.log"} << "nope.log: no such file or directory";
+        QTest::newRow("empty file") << QStringList{"parse", "--out", d + "/o2", d + "/bad/empty.log"} << "empty.log: file is empty";
+        QTest::newRow("binary file") << QStringList{"parse", "--out", d + "/o3", d + "/bad/binary.log"} << "binary.log: looks like a binary file";
+        QTest::newRow("bad format") << QStringList{"parse", "--format", "<A> <B>", "--out", d + "/o4", d + "/bad/ok.log"} << "no <Content> field";
+        QTest::newRow("bad number") << QStringList{"parse", "--st", "abc", "--out", d + "/o5", d + "/bad/ok.log"} << "--st: expected a number, found 'abc'";
+        QTest::newRow("no --out") << QStringList{"parse", d + "/bad/ok.log"} << "expected --out DIR";
+        QTest::newRow("unknown option") << QStringList{"parse", "--outt", "x", d + "/bad/ok.log"} << "--outt: unknown option";
+        QTest::newRow("heads") << QStringList{"dataset", d + "/bad/bad.yaml"} << "bad.yaml:3: model.num_attention_heads: num_attention_heads (5) must divide hidden_size (256)";
+        QTest::newRow("malformed yaml") << QStringList{"dataset", d + "/bad/malformed.yaml"} << "malformed.yaml:2: malformed YAML";
+        QTest::newRow("wrong csv columns") << QStringList{"dataset", d + "/bad/nolabels.yaml"} << "labels.csv:1: expected a column named 'Label'; the header is 'Id,Status'";
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command 'frobnicate'";
+    }
+    void badInput() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        Result r = run(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("terminate called") && !r.err.contains("Aborted"), qPrintable(r.err));
+        // No partial output: the --out folder of a failed parse does not exist.
+        const int out = args.indexOf("--out");
+        if (out >= 0) QVERIFY2(!QDir(args[out + 1]).exists(), qPrintable(args[out + 1]));
+    }
+
+    void failedParseKeepsAnExistingFolderUntouched() {
+        const QString out = dir.filePath("existing");
+        QDir().mkpath(out);
+        writeFile(out, "keep.txt", "mine");
+        Result r = run({"parse", "--out", out, dir.filePath("nope.log")});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{"keep.txt"});
+    }
+
+    void demoAndDataset() {
+        const QString demo = dir.filePath("demo");
+        Result r = run({"demo-data", demo, "--sessions", "300"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QFile::exists(demo + "/HDFS_demo.log") && QFile::exists(demo + "/anomaly_label.csv"));
+        r = run({"dataset", demo + "/demo.yaml", "--set", "data.split.train_ratio=0.5"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("sessions 300 read, 300 kept"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("vocabulary"), qPrintable(r.out));
+        QVERIFY2(QRegularExpression("train\\s+\\d+\\s+0\\s+0").match(r.out).hasMatch(), qPrintable(r.out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Presets and run YAML: every preset loads, layers override, every kind of bad YAML says where.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "engine/config/presets.h"
+#include "engine/config/run_config.h"
+#include "engine/core/errors.h"
+#include "test_support.h"
+
+using namespace logbert;
+
+class TestConfig : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+    RunConfig loadText(const std::string& yaml, std::vector<std::string> overrides = {}) {
+        ConfigSources s;
+        s.runFile = testsupport::writeFile(dir.path(), "run.yaml", yaml);
+        s.overrides = std::move(overrides);
+        return loadRunConfig(s);
+    }
+
+private slots:
+    void everyPresetLoads_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("hidden");
+        QTest::addColumn<int>("layers");
+        QTest::addColumn<int>("heads");
+        QTest::addColumn<int>("seq");
+        QTest::addColumn<double>("ratio");
+        QTest::addColumn<int>("files");
+        QTest::addColumn<int>("epochs");
+        QTest::addColumn<int>("batch");
+        QTest::newRow("test") << "test" << 256 << 4 << 4 << 256 << 0.01 << 5 << 2 << 8;
+        QTest::newRow("mid") << "mid" << 512 << 6 << 8 << 256 << 0.1 << 50 << 5 << 16;
+        QTest::newRow("full") << "full" << 768 << 12 << 12 << 512 << 1.0 << 0 << 10 << 32;
+    }
+    void everyPresetLoads() {
+        QFETCH(QString, name);
+        ConfigSources s;
+        s.presetName = name.toStdString();
+        RunConfig c = loadRunConfig(s);
+        QTEST(c.model.hiddenSize, "hidden");
+        QTEST(c.model.numHiddenLayers, "layers");
+        QTEST(c.model.numAttentionHeads, "heads");
+        QTEST(c.model.maxSeqLen, "seq");
+        QTEST(c.data.sampleRatio, "ratio");
+        QTEST(c.data.maxFiles, "files");
+        QTEST(c.training.numEpochs, "epochs");
+        QTEST(c.training.batchSize, "batch");
+    }
+
+    void presetsOnDiskMatchTheEmbeddedOnes() {
+        QCOMPARE(presetNames(), (std::vector<std::string>{"full", "mid", "test"}));
+        for (const auto& n : presetNames()) {
+            QFile f(QString(LOGBERT_SOURCE_DIR) + "/presets/" + QString::fromStdString(n) + ".yaml");
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.readAll().toStdString(), presetYaml(n));
+        }
+    }
+
+    void layersOverride() {
+        testsupport::writeFile(dir.path(), "logs/a.log", "x\n");
+        RunConfig c = loadText("preset: mid\n"
+                               "data:\n  inputs:\n    - path: logs/a.log\n  sample_ratio: 0.5\n"
+                               "model:\n  hidden_size: 128\n",
+                               {"training.batch_size=4", "model.num_attention_heads=4"});
+        QCOMPARE(c.data.sampleRatio, 0.5);         // run file over preset
+        QCOMPARE(c.data.maxFiles, 50);             // from the preset
+        QCOMPARE(c.model.hiddenSize, 128);         // run file
+        QCOMPARE(c.model.numHiddenLayers, 6);      // preset
+        QCOMPARE(c.training.batchSize, 4);         // --set
+        QCOMPARE(c.data.inputs.size(), std::size_t(1));
+        QVERIFY(c.data.inputs[0].path.find(dir.path().toStdString()) == 0); // relative to the YAML file
+        QCOMPARE(c.data.parser.masks.size(), std::size_t(2)); // hdfs defaults
+        QCOMPARE(c.data.sessionPattern, std::string(R"(blk_-?\d+)"));
+        // The resolved YAML loads back to the same config.
+        auto again = loadText(c.toYaml());
+        QCOMPARE(again.toYaml(), c.toYaml());
+    }
+
+    void badYaml_data() {
+        QTest::addColumn<QString>("yaml");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("wrong type") << "model:\n  hidden_size: big\n" << "run.yaml:2: model.hidden_size: expected an integer, found 'big'";
+        QTest::newRow("unknown key") << "model:\n  hiden_size: 256\n" << "run.yaml:2: unknown key 'model.hiden_size' (did you mean 'model.hidden_size'?)";
+        QTest::newRow("unknown section") << "modle:\n  hidden_size: 256\n" << "run.yaml:1: unknown key 'modle'";
+        QTest::newRow("heads do not divide") << "model:\n  hidden_size: 256\n  num_attention_heads: 3\n"
+                                             << "run.yaml:3: model.num_attention_heads: num_attention_heads (3) must divide hidden_size (256)";
+        QTest::newRow("sample ratio 0") << "data:\n  sample_ratio: 0\n" << "run.yaml:2: data.sample_ratio: must be in (0, 1], found 0";
+        QTest::newRow("sample ratio above 1") << "data:\n  sample_ratio: 1.5\n" << "run.yaml:2: data.sample_ratio: must be in (0, 1], found 1.5";
+        QTest::newRow("negative epochs") << "training:\n  num_epochs: -1\n" << "run.yaml:2: training.num_epochs: must be between 1 and";
+        QTest::newRow("bad enum") << "training:\n  device: gpu\n" << "run.yaml:2: training.device: expected one of auto, cpu, cuda, mps, found 'gpu'";
+        QTest::newRow("malformed") << "model: [1, 2\n" << "run.yaml:2: malformed YAML";
+        QTest::newRow("not a mapping") << "- a\n- b\n" << "run.yaml:1: expected a YAML mapping";
+        QTest::newRow("section is a scalar") << "model: 5\n" << "run.yaml:1: model: expected a mapping";
+        QTest::newRow("unknown preset") << "preset: huge\n" << "preset 'huge': no such preset; built-in presets are full, mid, test";
+        QTest::newRow("bad input key") << "data:\n  inputs:\n    - path: x\n      knd: raw\n" << "run.yaml:4: data.inputs: unknown input key 'knd'";
+        QTest::newRow("deeplog without label") << "data:\n  inputs:\n    - path: x\n      kind: deeplog\n" << "needs 'label: normal' or 'label: anomaly'";
+        QTest::newRow("bad format") << "data:\n  format: '<Date> <Time>'\n" << "run.yaml:2: data.format: no <Content> field";
+        QTest::newRow("bad mask") << "data:\n  parser:\n    masks: ['(x']\n" << "run.yaml:3: data.parser.masks:";
+        QTest::newRow("unset variable") << "data:\n  inputs:\n    - ${LOGBERT_SURELY_UNSET}/x\n" << "environment variable LOGBERT_SURELY_UNSET is not set";
+        QTest::newRow("step above size") << "data:\n  session:\n    by: count\n    size: 5\n    step: 10\n" << "run.yaml:5: data.session.step: step must not exceed";
+    }
+    void badYaml() {
+        QFETCH(QString, yaml);
+        QFETCH(QString, expected);
+        try {
+            loadText(yaml.toStdString());
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QString message = QString::fromStdString(e.what());
+            QVERIFY2(message.contains(expected), qPrintable(message));
+        }
+    }
+
+    void badOverride() {
+        QVERIFY_THROWS_EXCEPTION(InputError, loadText("{}", {"model.hidden=3"}));
+        QVERIFY_THROWS_EXCEPTION(InputError, loadText("{}", {"novalue"}));
+        try {
+            loadText("{}", {"model.num_attention_heads=5"});
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).startsWith("--set model.num_attention_heads=5: model.num_attention_heads: num_attention_heads (5) must divide"), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "test_config.moc"

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Drain on generated logs with known templates; save/load; matching without learning.
+#include <QtTest>
+#include <sstream>
+
+#include "engine/core/errors.h"
+#include "engine/core/hashing.h"
+#include "engine/parsing/drain.h"
+
+using namespace logbert;
+
+namespace {
+// Templates with `#` where a variable goes; the variables are numbers, ids and words.
+const std::vector<std::string> kTemplates = {
+    "Receiving block # src: /# dest: /#",
+    "PacketResponder # for block # terminating",
+    "Received block # of size # from /#",
+    "BLOCK* NameSystem.addStoredBlock: blockMap updated: # is added to # size #",
+    "Verification succeeded for #",
+    "Deleting block # file #",
+    "session opened for user # by (uid=#)",
+    "Connection closed by # [preauth]",
+    "instruction cache parity error corrected",
+    "generating core.#",
+};
+
+std::string fill(const std::string& tmpl, std::uint64_t& state) {
+    std::string out;
+    for (char c : tmpl) {
+        if (c != '#') {
+            out += c;
+            continue;
+        }
+        state = mix64(state);
+        switch (state % 3) {
+        case 0: out += std::to_string(state % 100000); break;
+        case 1: out += "blk_" + std::to_string(std::int64_t(state >> 1)); break;
+        default: out += "10.250." + std::to_string(state % 256) + "." + std::to_string((state >> 8) % 256) + ":50010";
+        }
+    }
+    return out;
+}
+
+std::string expectedTemplate(const std::string& tmpl) {
+    std::string out;
+    for (char c : tmpl) out += c == '#' ? std::string("<*>") : std::string(1, c);
+    // Variables glued to text ("/#", "(uid=#)") become one wildcard token.
+    std::istringstream words(out);
+    std::string w, joined;
+    while (words >> w) {
+        if (w.find("<*>") != std::string::npos) w = "<*>";
+        joined += (joined.empty() ? "" : " ") + w;
+    }
+    return joined;
+}
+} // namespace
+
+class TestDrain : public QObject {
+    Q_OBJECT
+
+private slots:
+    void recoversKnownTemplates() {
+        Drain drain(DrainOptions{4, 0.5, 100, {R"(blk_-?\d+)", R"((\d+\.){3}\d+(:\d+)?)"}});
+        std::uint64_t state = 99;
+        std::vector<int> truth, got;
+        for (int i = 0; i < 20000; ++i) {
+            state = mix64(state);
+            int t = int(state % kTemplates.size());
+            truth.push_back(t);
+            got.push_back(drain.add(fill(kTemplates[std::size_t(t)], state)));
+        }
+        // One Drain template per true template, and the same grouping.
+        QCOMPARE(drain.templateCount(), kTemplates.size());
+        std::map<int, int> toTruth;
+        for (std::size_t i = 0; i < truth.size(); ++i) {
+            auto [it, added] = toTruth.emplace(got[i], truth[i]);
+            QCOMPARE(it->second, truth[i]);
+        }
+        for (const auto& [id, t] : toTruth)
+            QCOMPARE(QString::fromStdString(drain.templateById(id).text()),
+                     QString::fromStdString(expectedTemplate(kTemplates[std::size_t(t)])));
+        std::uint64_t total = 0;
+        for (const auto& t : drain.templates()) total += t.count;
+        QCOMPARE(total, std::uint64_t(20000));
+    }
+
+    void idsFollowFirstAppearance() {
+        Drain a, b;
+        for (const char* line : {"alpha one", "beta two three", "alpha 7", "gamma"}) {
+            a.add(line);
+            b.add(line);
+        }
+        QCOMPARE(a.templateById(1).text(), std::string("alpha <*>"));
+        QCOMPARE(a.templateById(2).text(), std::string("beta two three"));
+        QCOMPARE(a.templateCount(), b.templateCount());
+        for (std::size_t i = 1; i <= a.templateCount(); ++i)
+            QCOMPARE(a.templateById(int(i)).text(), b.templateById(int(i)).text());
+    }
+
+    void oneTokenLinesShareATemplate() {
+        Drain d;
+        int first = d.add("shutdown");
+        QCOMPARE(d.add("shutdown"), first);
+        QCOMPARE(d.templateCount(), std::size_t(1));
+        QCOMPARE(d.add(""), 2);
+        QCOMPARE(d.add("   "), 2);
+    }
+
+    void similarityThreshold() {
+        Drain strict(DrainOptions{4, 0.9, 100, {}});
+        int a = strict.add("connect to host alpha port 22 ok");
+        int b = strict.add("connect to host beta port 80 ok");
+        QVERIFY(a != b);
+        Drain loose(DrainOptions{4, 0.5, 100, {}});
+        QCOMPARE(loose.add("connect to host alpha port 22 ok"), loose.add("connect to host beta port 80 ok"));
+        QCOMPARE(loose.templateById(1).text(), std::string("connect to host <*> port <*> ok"));
+    }
+
+    void maxChildrenSendsOverflowToWildcard() {
+        // depth 4: one token layer. With max_children 3, the third new first token goes under <*>.
+        Drain d(DrainOptions{4, 0.5, 3, {}});
+        d.add("aa x y");
+        d.add("bb x y");
+        int c = d.add("cc x y");
+        int e = d.add("dd x y");
+        QCOMPARE(e, c); // both under the wildcard branch, similar enough to merge
+        QCOMPARE(d.templateById(c).text(), std::string("<*> x y"));
+    }
+
+    void saveLoadKeepsKeys() {
+        Drain d(DrainOptions{4, 0.5, 100, {R"(blk_-?\d+)"}});
+        std::uint64_t state = 5;
+        for (int i = 0; i < 3000; ++i) {
+            state = mix64(state);
+            d.add(fill(kTemplates[state % kTemplates.size()], state));
+        }
+        std::stringstream buffer;
+        d.save(buffer);
+        Drain loaded = Drain::load(buffer, "state");
+        QCOMPARE(loaded.templateCount(), d.templateCount());
+        QCOMPARE(loaded.options().masks, d.options().masks);
+        state = 77;
+        for (int i = 0; i < 2000; ++i) {
+            state = mix64(state);
+            std::string line = fill(kTemplates[state % kTemplates.size()], state);
+            int expected = d.match(line);
+            QVERIFY(expected > 0);
+            QCOMPARE(loaded.match(line), expected);
+        }
+        QCOMPARE(loaded.match("a line unlike any template seen"), 0);
+        std::stringstream again;
+        loaded.save(again);
+        std::stringstream first;
+        d.save(first);
+        QCOMPARE(again.str(), first.str());
+    }
+
+    void corruptStateIsAnInputError_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("header") << "nonsense\n" << "state:1: not a Drain state file";
+        QTest::newRow("truncated") << "logbert-drain-state 1\ndepth 4\n" << "state:3: unexpected end";
+        QTest::newRow("bad int") << "logbert-drain-state 1\ndepth four\n" << "state:2: expected an integer";
+        QTest::newRow("bad template") << "logbert-drain-state 1\ndepth 4\nsimilarity 0.5\nmax_children 100\nmasks 0\ntemplates 1\n7 1 1 x 0\n"
+                                      << "state:7: expected";
+    }
+    void corruptStateIsAnInputError() {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        std::stringstream in(text.toStdString());
+        try {
+            Drain::load(in, "state");
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).startsWith(expected), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDrain)
+#include "test_drain.moc"

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Reading files: line endings, gzip, bad files, directories, CSV.
+#include <QTemporaryDir>
+#include <QtTest>
+#include <zlib.h>
+
+#include "engine/core/errors.h"
+#include "engine/io/csv.h"
+#include "engine/io/file_list.h"
+#include "engine/io/line_reader.h"
+#include "test_support.h"
+
+using namespace logbert;
+using testsupport::writeFile;
+
+namespace {
+std::vector<std::string> readAll(const std::string& path) {
+    LineReader reader(path);
+    std::vector<std::string> lines;
+    std::string_view line;
+    while (reader.next(line)) lines.emplace_back(line);
+    return lines;
+}
+
+std::string gzipBytes(const std::string& text) {
+    z_stream zs{};
+    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    std::string out(deflateBound(&zs, uLong(text.size())) + 64, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    zs.avail_in = uInt(text.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = uInt(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+template <typename F>
+QString inputErrorOf(F&& f) {
+    try {
+        f();
+    } catch (const InputError& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+} // namespace
+
+class TestLineReader : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+private slots:
+    void lineEndings_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::newRow("LF") << QByteArray("a b\nc\n\nd\n");
+        QTest::newRow("CRLF") << QByteArray("a b\r\nc\r\n\r\nd\r\n");
+        QTest::newRow("no final newline") << QByteArray("a b\nc\n\nd");
+        QTest::newRow("CRLF, no final newline") << QByteArray("a b\r\nc\r\n\r\nd");
+    }
+    void lineEndings() {
+        QFETCH(QByteArray, bytes);
+        auto path = writeFile(dir.path(), "endings.log", bytes.toStdString());
+        QCOMPARE(readAll(path), (std::vector<std::string>{"a b", "c", "", "d"}));
+    }
+
+    void invalidUtf8PassesThrough() {
+        auto path = writeFile(dir.path(), "latin1.log", "caf\xe9 \xff\xfe ok\nnext\n");
+        auto lines = readAll(path);
+        QCOMPARE(lines.size(), std::size_t(2));
+        QCOMPARE(lines[0], std::string("caf\xe9 \xff\xfe ok"));
+    }
+
+    void longLineAcrossChunks() {
+        std::string big(3'500'000, 'x');
+        auto path = writeFile(dir.path(), "long.log", "short\n" + big + "\nend");
+        auto lines = readAll(path);
+        QCOMPARE(lines.size(), std::size_t(3));
+        QCOMPARE(lines[1].size(), big.size());
+        QCOMPARE(lines[2], std::string("end"));
+    }
+
+    void gzip() {
+        std::string text;
+        for (int i = 0; i < 50000; ++i) text += "line " + std::to_string(i) + "\r\n";
+        auto path = writeFile(dir.path(), "log.gz", gzipBytes(text));
+        LineReader reader(path);
+        QVERIFY(reader.isGzip());
+        std::string_view line;
+        std::size_t n = 0;
+        std::string last;
+        while (reader.next(line)) {
+            ++n;
+            last = std::string(line);
+        }
+        QCOMPARE(n, std::size_t(50000));
+        QCOMPARE(last, std::string("line 49999"));
+    }
+
+    void badFiles_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("empty") << QByteArray() << "file is empty";
+        QTest::newRow("binary") << QByteArray("\x7f" "ELF\x02\x01\x01\x00\x00\x00 binary", 18) << "binary file";
+        std::string text;
+        for (int i = 0; i < 20000; ++i) text += "some log line number " + std::to_string(i) + "\n";
+        std::string gz = gzipBytes(text);
+        QTest::newRow("truncated gzip") << QByteArray::fromStdString(gz.substr(0, gz.size() / 2)) << "truncated";
+    }
+    void badFiles() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        auto path = writeFile(dir.path(), "bad.bin", bytes.toStdString());
+        QString message = inputErrorOf([&] { readAll(path); });
+        QVERIFY2(message.contains(expected), qPrintable(message));
+        QVERIFY2(message.startsWith(QString::fromStdString(path)), qPrintable(message));
+    }
+
+    void missingFile() {
+        QString message = inputErrorOf([&] { LineReader r(dir.filePath("nope.log").toStdString()); });
+        QVERIFY2(message.contains("no such file"), qPrintable(message));
+    }
+
+    void directoriesAreSortedAndLimited() {
+        writeFile(dir.path(), "logs/b.log", "b\n");
+        writeFile(dir.path(), "logs/a.log", "a\n");
+        writeFile(dir.path(), "logs/sub/c.log", "c\n");
+        writeFile(dir.path(), "logs/.hidden", "h\n");
+        auto files = expandInputPaths({dir.filePath("logs").toStdString()}, 0);
+        QCOMPARE(files.size(), std::size_t(3));
+        QVERIFY(files[0].find("a.log") != std::string::npos);
+        QVERIFY(files[1].find("b.log") != std::string::npos);
+        QVERIFY(files[2].find("sub/c.log") != std::string::npos);
+        QCOMPARE(expandInputPaths({dir.filePath("logs").toStdString()}, 2).size(), std::size_t(2));
+    }
+
+    void csvQuotingAndColumns() {
+        auto path = writeFile(dir.path(), "t.csv",
+                              "LineId,EventId,EventTemplate\n1,E1,\"a, \"\"quoted\"\" b\"\n2,E2,\"multi\nline\"\n\n3,E3,plain\n");
+        CsvReader csv(path);
+        QCOMPARE(csv.requireColumn("eventtemplate"), 2);
+        std::vector<std::string_view> row;
+        QVERIFY(csv.next(row));
+        QCOMPARE(std::string(row[2]), std::string("a, \"quoted\" b"));
+        QVERIFY(csv.next(row));
+        QCOMPARE(std::string(row[2]), std::string("multi\nline"));
+        QVERIFY(csv.next(row));
+        QCOMPARE(std::string(row[0]), std::string("3"));
+        QCOMPARE(csv.rowLine(), 6L);
+        QVERIFY(!csv.next(row));
+
+        QString message = inputErrorOf([&] { CsvReader c(path); c.requireColumn("Label"); });
+        QVERIFY2(message.contains("expected a column named 'Label'") && message.contains("LineId,EventId"), qPrintable(message));
+        auto ragged = writeFile(dir.path(), "ragged.csv", "a,b\n1,2\n3\n");
+        message = inputErrorOf([&] {
+            CsvReader c(ragged);
+            std::vector<std::string_view> r;
+            while (c.next(r)) {}
+        });
+        QVERIFY2(message.endsWith("ragged.csv:3: expected 2 fields, found 1"), qPrintable(message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLineReader)
+#include "test_line_reader.moc"

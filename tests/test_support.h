@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <string>
+
+namespace testsupport {
+
+/// Writes `content` to dir/name and returns the path.
+std::string writeFile(const QString& dir, const std::string& name, const std::string& content);
+/// The public datasets folder (LOGBERT_DATASETS), or "" when it is not there.
+std::string datasetsDir();
+/// Skips the calling test with a plain SKIP line when the datasets are absent.
+#define REQUIRE_DATASETS(dir)                                                                      \
+    const std::string dir = testsupport::datasetsDir();                                           \
+    if (dir.empty()) QSKIP("SKIP: ../shared/datasets not found (set LOGBERT_DATASETS)")
+
+} // namespace testsupport
