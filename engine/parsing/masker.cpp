@@ -28,19 +28,37 @@ Masker::~Masker() = default;
 Masker::Masker(Masker&&) noexcept = default;
 Masker& Masker::operator=(Masker&&) noexcept = default;
 
+// Equivalent to RE2::GlobalReplace(&text, re, "<*>") for each regex in turn (Python's re.sub
+// semantics: leftmost, non-overlapping), but it searches each match once and skips the copy
+// when a regex does not match at all, which is most of the work on real logs.
 std::string_view Masker::apply(std::string_view text, std::string& scratch) const {
-    bool copied = false;
+    std::string_view current = text;
     for (const auto& re : regexes_) {
-        re2::StringPiece in = copied ? re2::StringPiece(scratch) : re2::StringPiece(text.data(), text.size());
+        const re2::StringPiece in(current.data(), current.size());
         re2::StringPiece m;
-        if (!re->Match(in, 0, in.size(), RE2::UNANCHORED, &m, 1)) continue;
-        if (!copied) {
-            scratch.assign(text.data(), text.size());
-            copied = true;
+        std::size_t pos = 0, copied = 0;
+        bool any = false;
+        while (pos <= in.size() && re->Match(in, pos, in.size(), RE2::UNANCHORED, &m, 1)) {
+            const std::size_t start = std::size_t(m.data() - in.data());
+            if (!any) {
+                buffer_.clear();
+                any = true;
+            }
+            buffer_.append(in.data() + copied, start - copied);
+            buffer_ += "<*>";
+            copied = start + m.size();
+            pos = copied;
+            if (m.empty()) { // an empty match: keep the next character and move on
+                if (pos < in.size()) buffer_ += in[pos];
+                copied = ++pos;
+            }
         }
-        RE2::GlobalReplace(&scratch, *re, "<*>");
+        if (!any) continue;
+        if (copied < in.size()) buffer_.append(in.data() + copied, in.size() - copied);
+        scratch.swap(buffer_);
+        current = scratch;
     }
-    return copied ? std::string_view(scratch) : text;
+    return current;
 }
 
 std::string Masker::namedPattern(std::string_view name) {

@@ -34,6 +34,7 @@ public:
 private:
     std::vector<std::string> patterns_;
     std::vector<std::unique_ptr<re2::RE2>> regexes_;
+    mutable std::string buffer_; // the other half of the double buffer with `scratch`
 };
 
 } // namespace logbert
