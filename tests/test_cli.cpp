@@ -115,6 +115,14 @@ private slots:
         QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{"keep.txt"});
     }
 
+    void infoNamesAnOptimizedBlas() {
+        Result r = run({"info"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("LibTorch 1.") && r.out.contains("presets: full mid test"), qPrintable(r.out));
+        // OpenBLAS is a required dependency: the reference BLAS would make training ~25x slower.
+        QVERIFY2(r.out.contains("BLAS: ") && !r.out.contains("reference BLAS"), qPrintable(r.out));
+    }
+
     void demoAndDataset() {
         const QString demo = dir.filePath("demo");
         Result r = run({"demo-data", demo, "--sessions", "300"});

@@ -44,6 +44,9 @@ private slots:
             << QStringList{"-", "sshd", "123", "Accepted"};
         QTest::newRow("optional group, absent") << R"(<Label> <Component>(\[<PID>\])?: <Content>)" << "- kernel: panic"
             << QStringList{"-", "kernel", "", "panic"};
+        QTest::newRow("thunderbird") << "thunderbird"
+            << "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root"
+            << QStringList{"-", "1131566461", "2005.11.09", "dn228", "Nov", "9", "12:01:01", "dn228/dn228", "crond(pam_unix)", "2915", "session closed for user root"};
         QTest::newRow("backtracking over an earlier separator") << "<A>: <Content>" << "a: b: c"
             << QStringList{"a", "b: c"};
         QTest::newRow("no match") << "hdfs" << "not a log line" << QStringList{"<no match>"};

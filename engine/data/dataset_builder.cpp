@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -26,6 +27,12 @@ namespace fs = std::filesystem;
 namespace {
 
 bool isEventStream(InputKind k) { return k == InputKind::Raw || k == InputKind::StructuredCsv; }
+
+std::string formatNumber(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
 
 std::string joinExamples(const std::vector<std::string>& examples) {
     std::string s;
@@ -316,7 +323,7 @@ void warnAboutLeakage(const DataConfig& c, Dataset& d) {
     if (leaking)
         d.warnings.push_back(std::to_string(leaking) + " of " + std::to_string(tests) +
                              " test windows share lines with training windows (sliding windows overlap: step " +
-                             std::to_string(c.windowStep) + " < size " + std::to_string(c.windowSize) +
+                             formatNumber(c.windowStep) + " < size " + formatNumber(c.windowSize) +
                              "); use split.order: chronological and step = size to avoid this leakage");
 }
 
@@ -392,7 +399,7 @@ Dataset buildDataset(const DataConfig& c, const JobControl& job) {
     if (d.sessions.empty())
         throw InputError(c.inputs.front().where, 0,
                          "no sessions left (" + std::to_string(d.stats.sessionsBeforeSampling) +
-                             " read; sample_ratio " + std::to_string(c.sampleRatio) +
+                             " read; sample_ratio " + formatNumber(c.sampleRatio) +
                              " and label filters kept none)");
 
     assignSplits(c, d, labelled);
