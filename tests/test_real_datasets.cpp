@@ -14,25 +14,10 @@
 using namespace logbert;
 
 namespace {
-struct System {
-    const char* name;
-    const char* format;
-    std::vector<std::string> masks;
-    double st;
-    int depth;
-};
-
-// loghub's benchmark settings (shared/datasets/README.md).
-const std::vector<System> kSystems = {
-    {"HDFS", "<Date> <Time> <Pid> <Level> <Component>: <Content>", {R"(blk_-?\d+)", R"((\d+\.){3}\d+(:\d+)?)"}, 0.5, 4},
-    {"BGL", "<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>", {R"(core\.\d+)"}, 0.5, 4},
-    {"Spark", "<Date> <Time> <Level> <Component>: <Content>", {R"((\d+\.){3}\d+)", R"(\b[KGTM]?B\b)", R"(([\w-]+\.){2,}[\w-]+)"}, 0.5, 4},
-    {"Zookeeper", R"(<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>)", {R"((/|)(\d+\.){3}\d+(:\d+)?)"}, 0.5, 4},
-    {"OpenSSH", R"(<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>)", {R"((\d+\.){3}\d+)", R"(([\w-]+\.){2,}[\w-]+)"}, 0.6, 5},
-    {"Apache", R"(\[<Time>\] \[<Level>\] <Content>)", {R"((\d+\.){3}\d+)"}, 0.5, 4},
-    {"HPC", "<LogId> <Node> <Component> <State> <Time> <Flag> <Content>", {R"(=\d+)"}, 0.5, 4},
-    {"Proxifier", R"(\[<Time>\] <Program> - <Content>)", {R"(<\d+\ssec)", R"(([\w-]+\.)+[\w-]+(:\d+)?)", R"(\d{2}:\d{2}(:\d{2})*)", R"([KGTM]B)"}, 0.6, 3},
-};
+// The loghub 2k folders and the built-in formats that carry loghub's benchmark settings.
+const std::vector<std::pair<const char*, const char*>> kSystems = {
+    {"HDFS", "hdfs"}, {"BGL", "bgl"}, {"Spark", "spark"}, {"Zookeeper", "zookeeper"},
+    {"OpenSSH", "openssh"}, {"Apache", "apache"}, {"HPC", "hpc"}, {"Proxifier", "proxifier"}};
 
 /// loghub's grouping accuracy: a line is correct when its parsed group holds exactly the lines
 /// of its ground-truth group.
@@ -65,9 +50,10 @@ private slots:
     void drainGroupingAccuracy() {
         REQUIRE_DATASETS(root);
         std::map<std::string, double> accuracy;
-        for (const auto& sys : kSystems) {
-            const std::string base = root + "/loghub_2k/" + sys.name + "/" + sys.name + "_2k.log";
-            RawLogParser parser(sys.format, DrainOptions{sys.depth, sys.st, 100, sys.masks});
+        for (const auto& [name, formatName] : kSystems) {
+            const std::string base = root + "/loghub_2k/" + name + "/" + name + "_2k.log";
+            const BuiltinFormat& f = *findBuiltinFormat(formatName);
+            RawLogParser parser(f.name, DrainOptions{f.depth, f.similarity, 100, f.masks});
             std::vector<int> parsed;
             std::size_t fastMismatches = 0;
             parser.parseFile(base, 0, [&](const ParsedLine& p) {
@@ -84,8 +70,8 @@ private slots:
             std::vector<std::string_view> row;
             while (truthCsv.next(row)) truth.emplace_back(row[std::size_t(col)]);
             QCOMPARE(truth.size(), parsed.size());
-            accuracy[sys.name] = groupingAccuracy(truth, parsed);
-            qInfo("Drain grouping accuracy %-10s %.4f  (%zu templates)", sys.name, accuracy[sys.name],
+            accuracy[name] = groupingAccuracy(truth, parsed);
+            qInfo("Drain grouping accuracy %-10s %.4f  (%zu templates)", name, accuracy[name],
                   parser.drain().templateCount());
         }
         QVERIFY2(accuracy["HDFS"] >= 0.99, "HDFS below 0.99");

@@ -25,7 +25,7 @@ const char* kUsage =
     "usage: logbert COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  parse [--format hdfs|bgl|thunderbird|\"<FORMAT>\"] [--depth N] [--st X] [--max-children N]\n"
+    "  parse [--format NAME|\"<FORMAT>\"] [--depth N] [--st X] [--max-children N]\n"
     "        [--mask REGEX]... --out DIR FILE...   parse raw logs with Drain into DIR/templates.csv\n"
     "                                              and DIR/structured.csv\n"
     "  dataset RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]...\n"

@@ -421,7 +421,9 @@ void applyFormatDefaults(RunConfig& c) {
     if (unset("data.timestamp.format")) c.data.timestampFormat = f->timestampPattern;
     if (unset("data.labels.field") && !f->labelField.empty()) c.data.labelField = f->labelField;
     if (unset("data.session.by"))
-        c.data.sessionRule = f->sessionPattern.empty() ? SessionRule::TimeWindow : SessionRule::Identifier;
+        c.data.sessionRule = !f->sessionPattern.empty()   ? SessionRule::Identifier
+                             : !f->timestampFields.empty() ? SessionRule::TimeWindow
+                                                           : SessionRule::CountWindow;
     if (unset("data.session.pattern") && c.data.sessionRule == SessionRule::Identifier)
         c.data.sessionPattern = f->sessionPattern;
     if (c.data.sessionRule == SessionRule::TimeWindow && unset("data.session.size")) {

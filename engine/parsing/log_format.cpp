@@ -269,6 +269,17 @@ const std::vector<BuiltinFormat>& builtinFormats() {
          "epoch",
          "Label",
          ""},
+        // The other systems of loghub's benchmark, with its Drain settings (no time or labels).
+        {"spark", "<Date> <Time> <Level> <Component>: <Content>",
+         {R"((\d+\.){3}\d+)", R"(\b[KGTM]?B\b)", R"(([\w-]+\.){2,}[\w-]+)"}, 0.5, 4, {}, "", "", ""},
+        {"zookeeper", R"(<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>)",
+         {R"((/|)(\d+\.){3}\d+(:\d+)?)"}, 0.5, 4, {}, "", "", ""},
+        {"openssh", R"(<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>)",
+         {R"((\d+\.){3}\d+)", R"(([\w-]+\.){2,}[\w-]+)"}, 0.6, 5, {}, "", "", ""},
+        {"apache", R"(\[<Time>\] \[<Level>\] <Content>)", {R"((\d+\.){3}\d+)"}, 0.5, 4, {}, "", "", ""},
+        {"hpc", "<LogId> <Node> <Component> <State> <Time> <Flag> <Content>", {R"(=\d+)"}, 0.5, 4, {}, "", "", ""},
+        {"proxifier", R"(\[<Time>\] <Program> - <Content>)",
+         {R"(<\d+\ssec)", R"(([\w-]+\.)+[\w-]+(:\d+)?)", R"(\d{2}:\d{2}(:\d{2})*)", R"([KGTM]B)"}, 0.6, 3, {}, "", "", ""},
     };
     return formats;
 }
