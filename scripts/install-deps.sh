@@ -16,10 +16,10 @@ if [[ "$(uname -s)" == "Darwin" ]]; then
   cat <<'MSG'
 macOS: install the dependencies with Homebrew:
   brew install cmake ninja qt pytorch yaml-cpp re2 zlib
-QCustomPlot has no Homebrew formula. Build it once from its source release
-(qcustomplot.h + qcustomplot.cpp, GPL-3.0) into a prefix and point CMake at it:
+QCustomPlot has no Homebrew formula. Unpack its source release (qcustomplot.h and
+qcustomplot.cpp, GPL-3.0, version 2.1) somewhere and point CMake at the folder:
   cmake -B build -G Ninja -DQCUSTOMPLOT_SOURCE_DIR=/path/to/qcustomplot
-(the top-level CMakeLists.txt compiles it as a library when find_package(QCustomPlotQt6) fails).
+The top-level CMakeLists.txt compiles it as a library when find_package(QCustomPlotQt6) finds none.
 LibTorch comes from the pytorch formula: pass
   -DCMAKE_PREFIX_PATH="$(brew --prefix pytorch)/share/cmake;$(brew --prefix qt)"
 MSG
