@@ -27,15 +27,6 @@ class TestDataset : public QObject {
         s.overrides = std::move(overrides);
         return loadRunConfig(s);
     }
-    template <typename F>
-    QString errorOf(F&& f) {
-        try {
-            f();
-        } catch (const InputError& e) {
-            return QString::fromStdString(e.what());
-        }
-        return "(no error)";
-    }
 
 private slots:
     void initTestCase() {
@@ -158,24 +149,24 @@ private slots:
 
     void errors() {
         auto onlyAnomalies = writeFile(dir.path(), "err/abnormal", "1 2 3\n");
-        QString e = errorOf([&] {
+        QString e = testsupport::inputErrorOf([&] {
             buildDataset(config("data:\n  inputs:\n    - {path: " + onlyAnomalies + ", kind: deeplog, label: anomaly}\n").data);
         });
         QVERIFY2(e.contains("no normal sessions to train on"), qPrintable(e));
 
         auto badKeys = writeFile(dir.path(), "err/keys", "1 2 3\n4 five 6\n");
-        e = errorOf([&] { buildDataset(config("data:\n  inputs:\n    - {path: " + badKeys + ", kind: deeplog, label: normal}\n").data); });
+        e = testsupport::inputErrorOf([&] { buildDataset(config("data:\n  inputs:\n    - {path: " + badKeys + ", kind: deeplog, label: normal}\n").data); });
         QVERIFY2(e.endsWith("err/keys:2: expected space-separated integer log keys, found 'five'"), qPrintable(e));
 
-        e = errorOf([&] {
+        e = testsupport::inputErrorOf([&] {
             buildDataset(config("data:\n  inputs:\n    - " + demo.logPath + "\n    - {path: " + badKeys + ", kind: deeplog, label: normal}\n").data);
         });
         QVERIFY2(e.contains("must share a key space"), qPrintable(e));
 
-        e = errorOf([&] { buildDataset(config("data:\n  inputs: [" + dir.filePath("missing.log").toStdString() + "]\n").data); });
+        e = testsupport::inputErrorOf([&] { buildDataset(config("data:\n  inputs: [" + dir.filePath("missing.log").toStdString() + "]\n").data); });
         QVERIFY2(e.contains("missing.log: no such file or directory"), qPrintable(e));
 
-        e = errorOf([&] { buildDataset(config("data:\n  format: hdfs\n").data); });
+        e = testsupport::inputErrorOf([&] { buildDataset(config("data:\n  format: hdfs\n").data); });
         QVERIFY2(e.contains("no inputs"), qPrintable(e));
     }
 

@@ -11,6 +11,7 @@
 #include "test_support.h"
 
 using namespace logbert;
+using testsupport::inputErrorOf;
 using testsupport::writeFile;
 
 namespace {
@@ -36,15 +37,6 @@ std::string gzipBytes(const std::string& text) {
     return out;
 }
 
-template <typename F>
-QString inputErrorOf(F&& f) {
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
 } // namespace
 
 class TestLineReader : public QObject {

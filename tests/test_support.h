@@ -4,12 +4,25 @@
 #include <QString>
 #include <string>
 
+#include "engine/core/errors.h"
+
 namespace testsupport {
 
 /// Writes `content` to dir/name and returns the path.
 std::string writeFile(const QString& dir, const std::string& name, const std::string& content);
 /// The public datasets folder (LOGBERT_DATASETS), or "" when it is not there.
 std::string datasetsDir();
+/// The message of the InputError that f() throws, or "(no error)".
+template <typename F>
+QString inputErrorOf(F&& f) {
+    try {
+        f();
+    } catch (const logbert::InputError& e) {
+        return QString::fromStdString(e.what());
+    }
+    return "(no error)";
+}
+
 /// Skips the calling test with a plain SKIP line when the datasets are absent.
 #define REQUIRE_DATASETS(dir)                                                                      \
     const std::string dir = testsupport::datasetsDir();                                           \
