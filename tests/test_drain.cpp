@@ -6,6 +6,7 @@
 #include "engine/core/errors.h"
 #include "engine/core/hashing.h"
 #include "engine/parsing/drain.h"
+#include "test_support.h"
 
 using namespace logbert;
 
@@ -168,12 +169,8 @@ private slots:
         QFETCH(QString, text);
         QFETCH(QString, expected);
         std::stringstream in(text.toStdString());
-        try {
-            Drain::load(in, "state");
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QVERIFY2(QString(e.what()).startsWith(expected), e.what());
-        }
+        const QString message = testsupport::inputErrorOf([&] { Drain::load(in, "state"); });
+        QVERIFY2(message.startsWith(expected), qPrintable(message));
     }
 };
 

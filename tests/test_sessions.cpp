@@ -110,12 +110,8 @@ private slots:
         QCOMPARE(report.unknownExamples.front(), std::string("blk_9"));
 
         auto bad = testsupport::writeFile(dir.path(), "bad_label.csv", "BlockId,Label\nblk_1,Normal\nblk_2,maybe\n");
-        try {
-            applyLabelFile(bad, sessions);
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QVERIFY2(QString(e.what()).endsWith("bad_label.csv:3: expected Label Normal or Anomaly, found 'maybe'"), e.what());
-        }
+        const QString message = testsupport::inputErrorOf([&] { applyLabelFile(bad, sessions); });
+        QVERIFY2(message.endsWith("bad_label.csv:3: expected Label Normal or Anomaly, found 'maybe'"), qPrintable(message));
         auto noLabel = testsupport::writeFile(dir.path(), "cols.csv", "BlockId,Status\nblk_1,Normal\n");
         QVERIFY_THROWS_EXCEPTION(InputError, applyLabelFile(noLabel, sessions));
         QCOMPARE(parseLabel("-", true), Label::Normal);
