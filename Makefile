@@ -35,6 +35,7 @@ run: build
 
 bench: build
 	$(BUILD_DIR)/bench/drain_bench
+	$(BUILD_DIR)/bench/train_bench
 
 clean:
 	rm -rf $(BUILD_DIR)

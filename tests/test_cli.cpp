@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `logbert` command: outputs of parse, and bad input: one line, exit code 2, nothing left.
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -133,6 +135,55 @@ private slots:
         QVERIFY2(r.out.contains("sessions 300 read, 300 kept"), qPrintable(r.out));
         QVERIFY2(r.out.contains("vocabulary"), qPrintable(r.out));
         QVERIFY2(QRegularExpression("train\\s+\\d+\\s+0\\s+0").match(r.out).hasMatch(), qPrintable(r.out));
+    }
+
+    void trainEvaluateDetect() {
+        const QString demo = dir.filePath("demo-train");
+        QCOMPARE(run({"demo-data", demo, "--sessions", "600"}).code, 0);
+        const QStringList tiny{"--set", "model.hidden_size=32", "--set", "model.num_hidden_layers=1",
+                               "--set", "model.num_attention_heads=2", "--set", "training.num_epochs=2",
+                               "--set", "training.batch_size=32", "--set", "training.threads=1"};
+        const QString runDir = dir.filePath("runs/tiny");
+        Result r = run(QStringList{"train", demo + "/demo.yaml", "--out", runDir} + tiny);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("epoch 2/2") && r.err.contains("device cpu"), qPrintable(r.err));
+        QVERIFY2(r.out.contains("LogBERT") && r.out.contains("Unseen key set") && r.out.contains("Next key"), qPrintable(r.out));
+
+        // The same run folder again: refused, pointing at --resume.
+        r = run(QStringList{"train", demo + "/demo.yaml", "--out", runDir} + tiny);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("already holds a run; use --resume"), qPrintable(r.err));
+
+        r = run({"evaluate", runDir, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        for (const QJsonObject& o : {json["logbert"].toObject(), json["baselines"]["unseen_key"].toObject(),
+                                     json["baselines"]["unseen_key_set"].toObject(), json["baselines"]["next_key"].toObject()})
+            for (const char* k : {"tp", "fp", "fn", "tn", "precision", "recall", "f1", "fpr"})
+                QVERIFY2(o.contains(k), k);
+        const int anomalies = json["split"]["test_anomaly"].toInt();
+        QCOMPARE(json["logbert"]["tp"].toInt() + json["logbert"]["fn"].toInt(), anomalies);
+
+        // Detection on the raw log: flagged sessions with their raw line numbers.
+        r = run({"detect", runDir, demo + "/HDFS_demo.log"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("600 sessions"), qPrintable(r.err));
+        QVERIFY2(QRegularExpression("HDFS_demo.log:\\d+").match(r.out).hasMatch(), qPrintable(r.out.left(500)));
+        r = run({"detect", runDir, demo + "/HDFS_demo.log", "--out", dir.filePath("flagged.csv")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QFile::exists(dir.filePath("flagged.csv")));
+
+        // Bad input for the model commands: one line, exit code 2.
+        r = run(QStringList{"train", demo + "/demo.yaml", "--out", dir.filePath("runs/big"), "--set", "training.batch_size=100000"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("training.batch_size: 100000 is larger than the"), qPrintable(r.err));
+        QVERIFY(!QDir(dir.filePath("runs/big")).exists());
+        r = run({"evaluate", dir.filePath("runs/none")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("no such run folder"), qPrintable(r.err));
+        r = run({"train", "--resume", dir.filePath("demo-train")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("not a run folder"), qPrintable(r.err));
     }
 };
 

@@ -123,7 +123,7 @@ private slots:
         a.keys = {5, 5, 9, 7};
         b.keys = {9, 5, 3};
         auto v = Vocabulary::build({&a, &b});
-        QCOMPARE(v.size(), std::size_t(8)); // 4 specials + keys 5, 9, 3, 7
+        QCOMPARE(v.size(), std::size_t(9)); // 5 specials + keys 5, 9, 3, 7
         QCOMPARE(v.tokenOf(5), Vocabulary::kFirstKey);
         QCOMPARE(v.tokenOf(9), Vocabulary::kFirstKey + 1);
         QCOMPARE(v.tokenOf(3), Vocabulary::kFirstKey + 2); // ties by key

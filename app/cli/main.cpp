@@ -30,6 +30,12 @@ const char* kUsage =
     "                                              and DIR/structured.csv\n"
     "  dataset RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]...\n"
     "                                              build the dataset and print its splits\n"
+    "  train RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]... --out RUN_DIR\n"
+    "        [--no-evaluate] [--quiet]              train LogBERT into a run folder, then evaluate it\n"
+    "  train --resume RUN_DIR                      continue a run from its last checkpoint\n"
+    "  evaluate RUN_DIR [--data DATA.yaml] [--json] metrics of LogBERT and the baselines on the test split\n"
+    "  detect RUN_DIR FILE... [--out FLAGGED.csv]  score new logs with a trained run; list flagged sessions\n"
+    "                                              with their raw line numbers\n"
     "  demo-data DIR [--sessions N] [--seed S]     write the built-in HDFS-like demo dataset\n"
     "  info                                        LibTorch, devices, BLAS and threads\n";
 
@@ -56,6 +62,9 @@ int main(int argc, char** argv) {
         }
         if (command == "parse") return logbert::cli::parseCommand(args, job);
         if (command == "dataset") return logbert::cli::datasetCommand(args, job);
+        if (command == "train") return logbert::cli::trainCommand(args, job);
+        if (command == "detect") return logbert::cli::detectCommand(args, job);
+        if (command == "evaluate") return logbert::cli::evaluateCommand(args, job);
         if (command == "demo-data") return logbert::cli::demoCommand(args, job);
         if (command == "info") return logbert::cli::infoCommand(args);
         std::cerr << "logbert: unknown command '" << command << "'\n" << kUsage;

@@ -231,6 +231,9 @@ const std::vector<Field>& schema() {
         {"model.num_attention_heads", [](RunConfig& c, const Entry& e, const std::string& k) { c.model.numAttentionHeads = int(asInt(e, k, 1, 128)); }},
         {"model.intermediate_size", [](RunConfig& c, const Entry& e, const std::string& k) { c.model.intermediateSize = int(asInt(e, k, 0, 65536)); }},
         {"model.max_seq_len", [](RunConfig& c, const Entry& e, const std::string& k) { c.model.maxSeqLen = int(asInt(e, k, 4, 16384)); }},
+        {"model.end_token", [](RunConfig& c, const Entry& e, const std::string& k) {
+             c.model.endToken = std::vector<std::string>{"auto", "on", "off"}[std::size_t(asChoice(e, k, {"auto", "on", "off"}))];
+         }},
         {"model.dropout", [](RunConfig& c, const Entry& e, const std::string& k) { c.model.dropout = asFloat(e, k, {0, 1, false, true}); }},
         {"training.num_epochs", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.numEpochs = int(asInt(e, k, 1, 100000)); }},
         {"training.batch_size", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.batchSize = int(asInt(e, k, 1, 1 << 20)); }},
@@ -241,6 +244,19 @@ const std::vector<Field>& schema() {
              c.training.device = std::vector<std::string>{"auto", "cpu", "cuda", "mps"}[std::size_t(asChoice(e, k, {"auto", "cpu", "cuda", "mps"}))];
          }},
         {"training.seed", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.seed = std::uint64_t(asInt(e, k, 0, (1LL << 53))); }},
+        {"training.vhm_weight", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.vhmWeight = asFloat(e, k, {0, 1000, false, false}); }},
+        {"training.weight_decay", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.weightDecay = asFloat(e, k, {0, 1, false, false}); }},
+        {"training.warmup_ratio", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.warmupRatio = asFloat(e, k, {0, 1, false, true}); }},
+        {"training.grad_clip", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.gradClip = asFloat(e, k, {0, 1e6, false, false}); }},
+        {"training.early_stopping_patience", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.earlyStoppingPatience = int(asInt(e, k, 0, 100000)); }},
+        {"training.log_every", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.logEvery = int(asInt(e, k, 1, 1000000)); }},
+        {"training.checkpoint_seconds", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.checkpointSeconds = asFloat(e, k, {0, 1e7, true, false}); }},
+        {"training.init_from", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.initFrom = resolvePath(e, k, asString(e, k)); }},
+        {"detection.top_g", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.topG = int(asInt(e, k, 1, 100000)); }},
+        {"detection.mask_passes", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.maskPasses = int(asInt(e, k, 1, 64)); }},
+        {"detection.target_fpr", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.targetFpr = asFloat(e, k, {0, 0.5, true, false}); }},
+        {"detection.distance_tail", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.distanceTail = asFloat(e, k, {0, 0.5, true, false}); }},
+        {"detection.batch_size", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.batchSize = int(asInt(e, k, 1, 1 << 16)); }},
     };
     return fields;
 }
@@ -405,6 +421,13 @@ const char* name(InputKind k) {
 }
 
 } // namespace
+
+bool usesEndToken(const RunConfig& c) {
+    if (c.model.endToken != "auto") return c.model.endToken == "on";
+    bool eventStreams = false;
+    for (const auto& in : c.data.inputs) eventStreams |= in.kind == InputKind::Raw || in.kind == InputKind::StructuredCsv;
+    return !(eventStreams && c.data.sessionRule != SessionRule::Identifier);
+}
 
 void applyFormatDefaults(RunConfig& c) {
     const BuiltinFormat* f = findBuiltinFormat(c.data.format);
@@ -574,7 +597,8 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "num_attention_heads" << YAML::Value << model.numAttentionHeads
         << YAML::Key << "intermediate_size" << YAML::Value << (model.intermediateSize ? model.intermediateSize : 4 * model.hiddenSize)
         << YAML::Key << "max_seq_len" << YAML::Value << model.maxSeqLen
-        << YAML::Key << "dropout" << YAML::Value << model.dropout << YAML::EndMap;
+        << YAML::Key << "dropout" << YAML::Value << model.dropout
+        << YAML::Key << "end_token" << YAML::Value << model.endToken << YAML::EndMap;
     out << YAML::Key << "training" << YAML::Value << YAML::BeginMap
         << YAML::Key << "num_epochs" << YAML::Value << training.numEpochs
         << YAML::Key << "batch_size" << YAML::Value << training.batchSize
@@ -582,7 +606,22 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "mask_ratio" << YAML::Value << training.maskRatio
         << YAML::Key << "threads" << YAML::Value << training.threads
         << YAML::Key << "device" << YAML::Value << training.device
-        << YAML::Key << "seed" << YAML::Value << training.seed << YAML::EndMap;
+        << YAML::Key << "seed" << YAML::Value << training.seed
+        << YAML::Key << "vhm_weight" << YAML::Value << training.vhmWeight
+        << YAML::Key << "weight_decay" << YAML::Value << training.weightDecay
+        << YAML::Key << "warmup_ratio" << YAML::Value << training.warmupRatio
+        << YAML::Key << "grad_clip" << YAML::Value << training.gradClip
+        << YAML::Key << "early_stopping_patience" << YAML::Value << training.earlyStoppingPatience
+        << YAML::Key << "log_every" << YAML::Value << training.logEvery
+        << YAML::Key << "checkpoint_seconds" << YAML::Value << training.checkpointSeconds;
+    if (!training.initFrom.empty()) out << YAML::Key << "init_from" << YAML::Value << training.initFrom;
+    out << YAML::EndMap;
+    out << YAML::Key << "detection" << YAML::Value << YAML::BeginMap
+        << YAML::Key << "top_g" << YAML::Value << detection.topG
+        << YAML::Key << "mask_passes" << YAML::Value << detection.maskPasses
+        << YAML::Key << "target_fpr" << YAML::Value << detection.targetFpr
+        << YAML::Key << "distance_tail" << YAML::Value << detection.distanceTail
+        << YAML::Key << "batch_size" << YAML::Value << detection.batchSize << YAML::EndMap;
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
 }

@@ -70,6 +70,11 @@ struct ModelConfig {
     int intermediateSize = 0; ///< 0: 4 x hidden_size
     int maxSeqLen = 256;
     double dropout = 0.1;
+    /// auto | on | off: end every session with an [END] token that is masked and predicted like
+    /// a key, so that a session that stops early (HDFS: anomalous blocks of 2-3 keys) shows up as
+    /// a missed key. auto: on for sessions with a natural end (identifiers, sequence files), off
+    /// for time and count windows, whose ends are arbitrary.
+    std::string endToken = "auto";
 };
 
 /// The `training:` section.
@@ -81,6 +86,23 @@ struct TrainingConfig {
     int threads = 0;             ///< 0: all cores
     std::string device = "auto"; ///< auto | cpu | cuda | mps
     std::uint64_t seed = 42;
+    double vhmWeight = 0.1;      ///< alpha in loss = MLKP + alpha * VHM
+    double weightDecay = 0.01;   ///< AdamW
+    double warmupRatio = 0.1;    ///< share of all steps spent warming the learning rate up
+    double gradClip = 1.0;       ///< max gradient norm; 0: no clipping
+    int earlyStoppingPatience = 3; ///< epochs without a better validation loss; 0: never stop early
+    int logEvery = 10;           ///< steps per metrics.csv row
+    double checkpointSeconds = 60; ///< seconds between checkpoints (also at every epoch end)
+    std::string initFrom;        ///< run folder whose weights start this run (transfer learning)
+};
+
+/// The `detection:` section: how sessions are scored and flagged.
+struct DetectionConfig {
+    int topG = 9;                ///< largest g tried: a masked key is a miss when not among the top-g predictions
+    int maskPasses = 2;          ///< position p is masked in pass p mod passes: every key is scored once
+    double targetFpr = 0.001;    ///< false-positive rate the miss-ratio threshold allows on normal validation data
+    double distanceTail = 1e-5;  ///< tail probability of the fitted distance tail where the distance threshold sits
+    int batchSize = 128;
 };
 
 /// One run's configuration: a preset, then the run file, then a data file, then --set
@@ -90,6 +112,7 @@ struct RunConfig {
     DataConfig data;
     ModelConfig model;
     TrainingConfig training;
+    DetectionConfig detection;
     std::set<std::string> explicitKeys; ///< keys some layer set (the rest are defaults)
     std::vector<std::string> sources;   ///< the files and flags it was built from
 
@@ -107,6 +130,9 @@ struct ConfigSources {
 
 /// Loads, merges and validates. Throws InputError with `file:line: message`.
 RunConfig loadRunConfig(const ConfigSources& sources);
+
+/// Whether the model ends sessions with an [END] token (resolves model.end_token: auto).
+bool usesEndToken(const RunConfig& config);
 
 /// Applies the defaults of a built-in format (masks, similarity, depth, sessions, timestamps,
 /// labels) to the fields the config did not set explicitly.

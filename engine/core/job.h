@@ -2,9 +2,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <thread>
 
 #include "engine/core/errors.h"
 
@@ -18,13 +20,23 @@ struct JobProgress {
     std::uint64_t total = 0;
 };
 
-/// What a job gets from whoever runs it: a cancel flag it checks inside its loops and a progress
-/// callback it calls when the figures change by a meaningful step. Both are optional.
+/// What a job gets from whoever runs it: a cancel flag it checks inside its loops, a pause flag
+/// (honoured by jobs that can pause between steps, such as training) and a progress callback it
+/// calls when the figures change by a meaningful step. All are optional.
 struct JobControl {
     const std::atomic<bool>* cancel = nullptr;
+    const std::atomic<bool>* pause = nullptr;
     std::function<void(const JobProgress&)> onProgress;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+    bool paused() const { return pause && pause->load(std::memory_order_relaxed); }
+    /// Blocks while paused, waking every 20 ms to notice a cancel. Returns the seconds it waited.
+    double waitWhilePaused() const {
+        if (!paused()) return 0;
+        const auto start = std::chrono::steady_clock::now();
+        while (paused() && !cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
     void throwIfCancelled() const {
         if (cancelled()) throw Cancelled();
     }

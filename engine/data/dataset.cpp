@@ -93,7 +93,7 @@ std::string describeDataset(const Dataset& d, const DataConfig& config) {
         out << buf;
     }
     out << "\n  vocabulary " << d.vocabulary.size() << " tokens (" << d.vocabulary.keyCount()
-        << " training keys + PAD, UNK, MASK, DIST)\n";
+        << " training keys + PAD, UNK, MASK, DIST, END)\n";
     std::snprintf(buf, sizeof buf, "  read in %.2f s\n", d.stats.seconds);
     out << buf;
     for (const auto& w : d.warnings) out << "warning: " << w << "\n";

@@ -62,8 +62,10 @@ struct Dataset {
 };
 
 /// Reads, parses, sessionizes, labels, samples and splits the data the config describes.
+/// With `trainedParser`, raw logs are matched against its templates and never learned from, so
+/// keys mean what they meant when a model was trained (detection on new logs).
 /// Throws InputError for bad input, Cancelled when the job is cancelled.
-Dataset buildDataset(const DataConfig& config, const JobControl& job = {});
+Dataset buildDataset(const DataConfig& config, const JobControl& job = {}, const Drain* trainedParser = nullptr);
 
 LengthStats lengthStats(const std::vector<const Session*>& sessions);
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <unordered_map>
 
 #include "engine/core/errors.h"
@@ -93,7 +94,7 @@ std::uint64_t totalBytes(const std::vector<FileInput>& files) {
 
 /// Raw logs and structured CSV: a stream of parsed lines that a SessionBuilder groups.
 void readEventStreams(const DataConfig& c, const std::vector<FileInput>& files, Dataset& d,
-                      bool& inlineLabels, const JobControl& job) {
+                      bool& inlineLabels, const JobControl& job, const Drain* trained) {
     SessionBuilder sessions(c.sessionRule, c.sessionPattern, c.windowSize, c.windowStep);
     const InputKind kind = c.inputs[files.front().input].kind;
     const bool wantInline = c.labelSource == LabelSource::Inline || c.labelSource == LabelSource::Auto;
@@ -101,7 +102,12 @@ void readEventStreams(const DataConfig& c, const std::vector<FileInput>& files, 
     std::string firstBadTime;
 
     if (kind == InputKind::Raw) {
-        RawLogParser parser(c.format, c.parser);
+        auto copyOf = [](const Drain& drain) { // Drain owns its tree; a save/load round trip copies it
+            std::stringstream state;
+            drain.save(state);
+            return Drain::load(state, "parser state");
+        };
+        RawLogParser parser = trained ? RawLogParser(c.format, copyOf(*trained)) : RawLogParser(c.format, c.parser);
         parser.setTotalBytes(totalBytes(files));
         LineClock clock(c, parser.format().fields());
         const int labelField = parser.format().fieldIndex(c.labelField);
@@ -329,7 +335,7 @@ void warnAboutLeakage(const DataConfig& c, Dataset& d) {
 
 } // namespace
 
-Dataset buildDataset(const DataConfig& c, const JobControl& job) {
+Dataset buildDataset(const DataConfig& c, const JobControl& job, const Drain* trainedParser) {
     const auto started = std::chrono::steady_clock::now();
     if (c.inputs.empty()) throw InputError("data.inputs", 0, "no inputs; expected a list of files or folders");
     Dataset d;
@@ -350,7 +356,7 @@ Dataset buildDataset(const DataConfig& c, const JobControl& job) {
     }
 
     bool inlineLabels = false;
-    if (isEventStream(c.inputs.front().kind)) readEventStreams(c, files, d, inlineLabels, job);
+    if (isEventStream(c.inputs.front().kind)) readEventStreams(c, files, d, inlineLabels, job, trainedParser);
     else readSequences(c, files, d, job);
     job.throwIfCancelled();
 
@@ -405,7 +411,9 @@ Dataset buildDataset(const DataConfig& c, const JobControl& job) {
     assignSplits(c, d, labelled);
     warnAboutLeakage(c, d);
     auto training = d.sessionsIn(Split::Train);
-    if (training.empty())
+    const bool onlyTestInputs = std::all_of(c.inputs.begin(), c.inputs.end(),
+                                            [](const InputSpec& in) { return in.role == InputRole::Test; });
+    if (training.empty() && !onlyTestInputs) // data to score with an existing model needs none
         throw InputError(c.inputs.front().where, 0,
                          "no normal sessions to train on: " + std::to_string(d.sessions.size()) +
                              " sessions, " + std::to_string(d.count(Split::Test, Label::Anomaly)) +

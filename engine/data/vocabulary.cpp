@@ -33,6 +33,7 @@ std::int32_t Vocabulary::tokenOf(std::int32_t key) const {
 }
 
 std::int32_t Vocabulary::keyOf(std::int32_t token) const {
+    if (token == kEnd) return kEndKey;
     if (token < kFirstKey || std::size_t(token - kFirstKey) >= keys_.size()) return -1;
     return keys_[std::size_t(token - kFirstKey)];
 }
@@ -43,7 +44,7 @@ std::uint64_t Vocabulary::frequency(std::int32_t token) const {
 }
 
 const char* Vocabulary::specialName(std::int32_t token) {
-    static const char* names[] = {"[PAD]", "[UNK]", "[MASK]", "[DIST]"};
+    static const char* names[] = {"[PAD]", "[UNK]", "[MASK]", "[DIST]", "[END]"};
     return token >= 0 && token < kFirstKey ? names[token] : nullptr;
 }
 

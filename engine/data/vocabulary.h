@@ -11,18 +11,20 @@
 
 namespace logbert {
 
-/// Maps log keys to model token ids: the specials first (PAD 0, UNK 1, MASK 2, DIST 3), then the
+/// Maps log keys to model token ids: the specials first (PAD 0, UNK 1, MASK 2, DIST 3, END 4), then the
 /// keys seen in training ordered by frequency (ties by key). Keys never seen in training map to
 /// UNK, so the model treats them as one "unknown event".
 class Vocabulary {
 public:
-    static constexpr std::int32_t kPad = 0, kUnk = 1, kMask = 2, kDist = 3, kFirstKey = 4;
+    static constexpr std::int32_t kPad = 0, kUnk = 1, kMask = 2, kDist = 3, kEnd = 4, kFirstKey = 5;
+    /// What keyOf() gives for the END token: the end of a session, not a log key.
+    static constexpr std::int32_t kEndKey = -2;
 
     /// Builds from the given sessions (the training split).
     static Vocabulary build(const std::vector<const Session*>& training);
 
     std::int32_t tokenOf(std::int32_t key) const;
-    std::int32_t keyOf(std::int32_t token) const; ///< -1 for specials
+    std::int32_t keyOf(std::int32_t token) const; ///< kEndKey for END, -1 for the other specials
     std::size_t size() const { return std::size_t(kFirstKey) + keys_.size(); }
     std::size_t keyCount() const { return keys_.size(); }
     const std::vector<std::int32_t>& keys() const { return keys_; }

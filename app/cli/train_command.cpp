@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include "app/cli/arguments.h"
+#include "app/cli/commands.h"
+#include "app/cli/progress_line.h"
+#include "engine/core/errors.h"
+#include "engine/training/run_folder.h"
+#include "engine/training/training_job.h"
+
+namespace logbert::cli {
+
+int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
+    Arguments args(argv, {"--preset", "--data", "--set", "--out", "--resume"}, {"--no-evaluate", "--quiet"});
+    TrainingParams params;
+    if (args.has("--resume")) {
+        if (!args.positionals().empty() || args.has("--preset") || args.has("--data") || args.has("--set") || args.has("--out"))
+            throw InputError("train", 0, "--resume RUN_DIR takes its config from the run folder; give no other config");
+        params.runDir = args.value("--resume");
+        params.config = loadRunFolderConfig(params.runDir);
+        params.resume = true;
+    } else {
+        if (args.positionals().size() > 1) throw InputError("train", 0, "expected at most one RUN.yaml");
+        ConfigSources sources;
+        if (!args.positionals().empty()) sources.runFile = args.positionals().front();
+        sources.presetName = args.value("--preset");
+        sources.dataFile = args.value("--data");
+        sources.overrides = args.values("--set");
+        if (sources.runFile.empty() && sources.dataFile.empty())
+            throw InputError("train", 0, "expected RUN.yaml or --data DATA.yaml (and --out RUN_DIR)");
+        if (!args.has("--out")) throw InputError("train", 0, "expected --out RUN_DIR (the run folder to create)");
+        params.runDir = args.value("--out");
+        params.config = loadRunConfig(sources);
+    }
+    validateTrainingConfig(params.config);
+
+    const bool quiet = args.has("--quiet");
+    ProgressLine progress(quiet);
+    TrainingCallbacks callbacks;
+    callbacks.onSetup = [&](const TrainingSetup& s) {
+        std::fprintf(stderr, "device %s, %d threads, %lld parameters, vocabulary %zu, %zu training and %zu validation sequences, %lld steps per epoch\n",
+                     s.device.c_str(), s.threads, (long long)s.parameters, s.vocabularySize, s.trainSequences,
+                     s.validationSequences, (long long)s.stepsPerEpoch);
+        if (s.longSessionsSplit)
+            std::fprintf(stderr, "%zu sessions are longer than max_seq_len - 1 and are trained as consecutive pieces\n",
+                         s.longSessionsSplit);
+    };
+    callbacks.onStep = [&](const TrainingStep& s) {
+        char line[256];
+        std::snprintf(line, sizeof line, "epoch %d/%d  step %lld/%lld  loss %.4f (mlkp %.4f, vhm %.4f)  lr %.2e  %.0f seq/s  ETA %s",
+                      s.epoch, s.epochs, (long long)s.step, (long long)s.totalSteps, s.loss, s.mlkp, s.vhm,
+                      s.learningRate, s.sequencesPerSecond, formatDuration(s.etaSeconds).c_str());
+        progress.update(line);
+    };
+    callbacks.onEpoch = [&](const TrainingEpoch& e) {
+        char line[256];
+        std::snprintf(line, sizeof line, "epoch %d/%d  train loss %.4f  validation loss %.4f%s  elapsed %s",
+                      e.epoch, e.epochs, e.trainLoss, e.validationLoss, e.improved ? " (best)" : "",
+                      formatDuration(e.elapsedSeconds).c_str());
+        progress.finish(line);
+    };
+    callbacks.onMessage = [&](const std::string& m) { progress.finish(m); };
+
+    TrainingJob training(params, callbacks);
+    const TrainingSummary summary = training.run(job);
+    if (summary.cancelled) {
+        std::cerr << "interrupted; resume with: logbert train --resume " << params.runDir << "\n";
+        return 130;
+    }
+    std::cerr << "trained " << summary.epochsDone << " epochs, " << summary.steps << " steps in "
+              << formatDuration(summary.seconds) << "; best epoch " << summary.bestEpoch << "\n";
+    if (args.has("--no-evaluate")) return 0;
+    return runEvaluation(params.runDir, training.dataset(), job, false);
+}
+
+} // namespace logbert::cli

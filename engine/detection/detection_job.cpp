@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/detection/detection_job.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <yaml-cpp/yaml.h>
+
+#include "engine/core/errors.h"
+#include "engine/data/dataset.h"
+#include "engine/io/atomic_file.h"
+#include "engine/io/csv.h"
+#include "engine/training/run_folder.h"
+
+namespace logbert {
+namespace fs = std::filesystem;
+
+Thresholds loadThresholds(const std::string& runDir) {
+    const std::string path = runFilePath(runDir, run_files::kResults);
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw InputError(runDir, 0, "has no results.json; run 'logbert evaluate " + runDir + "' first to choose thresholds");
+    try {
+        const YAML::Node root = YAML::LoadFile(path);
+        const YAML::Node t = root["thresholds"];
+        if (!t || !t.IsMap()) throw InputError(path, 0, "no 'thresholds' object");
+        Thresholds out;
+        out.topG = t["top_g"].as<int>();
+        out.missRatio = t["miss_ratio"].as<double>();
+        out.distance = t["distance"].IsNull() ? std::numeric_limits<double>::infinity() : t["distance"].as<double>();
+        out.method = t["method"] ? t["method"].as<std::string>() : "";
+        return out;
+    } catch (const YAML::Exception& e) {
+        throw InputError(path, long(e.mark.line) + 1, "malformed results.json: " + e.msg);
+    }
+}
+
+DetectionResult detectAnomalies(const std::string& runDir, const std::vector<std::string>& files, const JobControl& control) {
+    if (files.empty()) throw InputError("detect", 0, "expected at least one log file");
+    const auto start = std::chrono::steady_clock::now();
+    SessionScorer scorer(runDir);
+    DetectionResult result;
+    result.thresholds = loadThresholds(runDir);
+
+    DataConfig data = scorer.config().data;
+    const InputKind kind = data.inputs.empty() ? InputKind::Raw : data.inputs.front().kind;
+    data.inputs.clear();
+    for (const auto& f : files) {
+        InputSpec in;
+        in.path = f;
+        in.kind = kind;
+        in.role = InputRole::Test;
+        in.label = kind == InputKind::DeepLog ? "normal" : ""; // placeholder: labels are not used here
+        in.where = f;
+        data.inputs.push_back(in);
+    }
+    data.labelSource = LabelSource::None;
+    data.sampleRatio = 1.0;
+    data.maxFiles = 0;
+
+    std::shared_ptr<const Drain> parser;
+    if (kind == InputKind::Raw) {
+        const std::string path = runFilePath(runDir, run_files::kParser);
+        std::ifstream in(path);
+        if (!in) throw InputError(path, 0, "cannot open the run's parser state");
+        parser = std::make_shared<const Drain>(Drain::load(in, path));
+    }
+    const Dataset d = buildDataset(data, control, parser.get());
+    result.linesRead = d.stats.linesRead;
+    result.linesUnmatched = d.stats.linesUnmatched;
+    std::vector<const Session*> sessions;
+    for (const auto& s : d.sessions) {
+        sessions.push_back(&s);
+        for (auto k : s.keys) result.unknownKeys += k == 0;
+    }
+    result.sessions = sessions.size();
+    const auto scores = scorer.score(sessions, control);
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+        const Thresholds& t = result.thresholds;
+        if (!t.flags(scores[i])) continue;
+        FlaggedSession f;
+        f.id = sessions[i]->id;
+        f.score = scores[i];
+        f.byMisses = t.byMisses(scores[i]);
+        f.byDistance = t.byDistance(scores[i]);
+        for (const auto& l : sessions[i]->lines) f.lines.push_back(d.files[l.file] + ":" + std::to_string(l.line));
+        result.flagged.push_back(std::move(f));
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+void writeDetections(const std::string& path, const DetectionResult& r) {
+    const int g = r.thresholds.topG;
+    AtomicFile file(path);
+    auto& out = file.stream();
+    out << "session,keys,misses,miss_ratio,distance,reason,lines\n";
+    char buf[64];
+    for (const auto& f : r.flagged) {
+        writeCsvField(out, f.id);
+        std::snprintf(buf, sizeof buf, ",%u,%u,%.6g,%.6g,", f.score.keys, f.score.missesAt(g), f.score.missRatioAt(g), f.score.distance);
+        out << buf << (f.byMisses && f.byDistance ? "misses+distance" : f.byMisses ? "misses" : "distance") << ',';
+        std::string lines;
+        for (const auto& l : f.lines) lines += (lines.empty() ? "" : " ") + l;
+        writeCsvField(out, lines);
+        out << '\n';
+    }
+    file.commit();
+}
+
+} // namespace logbert

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/detection/evaluation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include "engine/detection/baselines.h"
+#include "engine/io/atomic_file.h"
+#include "engine/io/csv.h"
+#include "engine/io/json_writer.h"
+#include "engine/training/run_folder.h"
+
+namespace logbert {
+
+const DetectorReport* EvaluationResult::detector(const std::string& key) const {
+    for (const auto& d : detectors)
+        if (d.key == key) return &d;
+    return nullptr;
+}
+
+namespace {
+
+/// At most `count` values spread over the sorted unique values (always keeping both ends).
+std::vector<double> thinned(std::vector<double> values, std::size_t count) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    if (values.size() <= count) return values;
+    std::vector<double> out;
+    for (std::size_t i = 0; i < count; ++i) out.push_back(values[i * (values.size() - 1) / (count - 1)]);
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+template <typename Flag>
+SweepPoint sweepPoint(const std::vector<ScoredSession>& sessions, double threshold, Flag flag) {
+    SweepPoint p;
+    p.threshold = threshold;
+    std::size_t valNormals = 0, valFlagged = 0;
+    for (const auto& s : sessions) {
+        const bool f = flag(s.score);
+        if (s.split == Split::Test) p.test.add(s.label == Label::Anomaly, f);
+        else if (s.label == Label::Normal) {
+            ++valNormals;
+            valFlagged += f;
+        }
+    }
+    p.validationFpr = valNormals ? double(valFlagged) / double(valNormals) : 0;
+    return p;
+}
+
+std::string fixed(double v, int digits = 4) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+void writeConfusion(JsonWriter& j, const Confusion& c) {
+    j.field("tp", c.tp).field("fp", c.fp).field("fn", c.fn).field("tn", c.tn);
+    j.field("precision", c.precision()).field("recall", c.recall()).field("f1", c.f1());
+    j.field("accuracy", c.accuracy()).field("specificity", c.specificity()).field("fpr", c.fpr());
+}
+
+void writeDetector(JsonWriter& j, const DetectorReport& d) {
+    j.key(d.key).beginObject();
+    writeConfusion(j, d.test);
+    j.field("name", d.name).field("description", d.description);
+    j.endObject();
+}
+
+void writeSweep(JsonWriter& j, const std::vector<SweepPoint>& sweep) {
+    j.beginArray();
+    for (const auto& p : sweep) {
+        j.beginObject().field("threshold", p.threshold);
+        writeConfusion(j, p.test);
+        j.field("validation_fpr", p.validationFpr).endObject();
+    }
+    j.endArray();
+}
+
+} // namespace
+
+EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Dataset> dataset, const JobControl& control,
+                             int threads) {
+    SessionScorer scorer(runDir);
+    const RunConfig& config = scorer.config();
+    if (!dataset) {
+        control.report("reading data", 0, 0);
+        dataset = std::make_shared<Dataset>(buildDataset(config.data, control));
+    }
+    const Dataset& d = *dataset;
+    if (d.vocabulary.keys() != scorer.vocabulary().keys())
+        throw InputError(runDir, 0, "the data gives another vocabulary than the one this run was trained with");
+
+    EvaluationResult result;
+    result.maskPasses = config.detection.maskPasses;
+    std::vector<const Session*> toScore;
+    for (std::size_t i = 0; i < d.sessions.size(); ++i) {
+        const Split split = d.splits[i];
+        const Label label = d.sessions[i].label;
+        if ((split != Split::Validation && split != Split::Test) || label == Label::Unknown) continue;
+        ScoredSession s;
+        s.index = std::uint32_t(i);
+        s.split = split;
+        s.label = label;
+        result.sessions.push_back(s);
+        toScore.push_back(&d.sessions[i]);
+        const bool anomaly = label == Label::Anomaly;
+        if (split == Split::Validation) (anomaly ? result.validationAnomaly : result.validationNormal)++;
+        else (anomaly ? result.testAnomaly : result.testNormal)++;
+    }
+    if (result.testNormal + result.testAnomaly == 0)
+        throw InputError(runDir, 0, "the data has no labelled test sessions to evaluate on");
+
+    const auto start = std::chrono::steady_clock::now();
+    auto scores = scorer.score(toScore, control, threads);
+    result.scoringSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.sessionsScored = toScore.size();
+
+    std::vector<SessionScore> validationNormals, validationAnomalies;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        result.sessions[i].score = std::move(scores[i]);
+        const auto& s = result.sessions[i];
+        if (s.split != Split::Validation) continue;
+        (s.label == Label::Anomaly ? validationAnomalies : validationNormals).push_back(s.score);
+    }
+    result.thresholds = chooseThresholds(validationNormals, validationAnomalies, config.detection.topG, config.detection.targetFpr,
+                                         config.detection.distanceTail);
+    const Thresholds& t = result.thresholds;
+
+    control.report("baselines", 0, 0);
+    const BaselineDetectors baselines(d.sessionsIn(Split::Train), config.detection.topG);
+    DetectorReport logbert{"logbert", "LogBERT", "masked-key misses above the ratio OR [DIST] distance above the threshold", {}};
+    DetectorReport misses{"logbert_misses", "LogBERT misses only", "share of masked keys outside the top-g above the ratio (the paper's rule)", {}};
+    DetectorReport distance{"logbert_distance", "LogBERT distance only", "[DIST] distance to the centre above the threshold", {}};
+    DetectorReport unseenKey{"unseen_key", "Unseen key", "a key never seen in a training session", {}};
+    DetectorReport unseenSet{"unseen_key_set", "Unseen key set", "a set of distinct keys no training session has", {}};
+    DetectorReport nextKey{"next_key", "Next key (n-gram)", "a key outside the top-g successors of the last 10 keys (DeepLog-style, n-gram counts with back-off instead of an LSTM)", {}};
+    DetectorReport combined{"combined", "LogBERT or unseen key set", "combined detector: LogBERT's rule OR the unseen-key-set rule", {}};
+    for (auto& s : result.sessions) {
+        const Session& session = d.sessions[s.index];
+        s.flagged = t.flags(s.score);
+        s.unseenKey = baselines.unseenKey(session);
+        s.unseenKeySet = baselines.unseenKeySet(session);
+        s.nextKeyMisses = std::uint32_t(baselines.nextKeyMisses(session));
+        if (s.split != Split::Test) continue;
+        const bool anomaly = s.label == Label::Anomaly;
+        logbert.test.add(anomaly, s.flagged);
+        misses.test.add(anomaly, t.byMisses(s.score));
+        distance.test.add(anomaly, t.byDistance(s.score));
+        unseenKey.test.add(anomaly, s.unseenKey);
+        unseenSet.test.add(anomaly, s.unseenKeySet);
+        nextKey.test.add(anomaly, s.nextKeyMisses > 0);
+        combined.test.add(anomaly, s.flagged || s.unseenKeySet);
+    }
+    result.detectors = {logbert, misses, distance, unseenKey, unseenSet, nextKey, combined};
+
+    std::vector<double> ratios, distances;
+    for (const auto& s : result.sessions) {
+        ratios.push_back(s.score.missRatioAt(t.topG));
+        distances.push_back(s.score.distance);
+    }
+    ratios.push_back(0);
+    for (double r : thinned(ratios, 200))
+        result.missSweep.push_back(sweepPoint(result.sessions, r, [&](const SessionScore& s) {
+            const auto misses = s.missesAt(t.topG);
+            return (misses > 0 && double(misses) / double(s.masked) > r) || t.byDistance(s);
+        }));
+    for (double dist : thinned(distances, 200))
+        result.distanceSweep.push_back(sweepPoint(result.sessions, dist, [&](const SessionScore& s) {
+            return t.byMisses(s) || s.distance > dist;
+        }));
+
+    // The verdict: said plainly, including when a simple baseline wins.
+    std::ostringstream v;
+    const double f1 = logbert.test.f1();
+    std::vector<std::string> better, worse;
+    for (const auto* b : {&unseenKey, &unseenSet, &nextKey}) {
+        const std::string item = b->name + " (F1 " + fixed(b->test.f1()) + ")";
+        (b->test.f1() > f1 ? better : worse).push_back(item);
+    }
+    v << "LogBERT F1 " << fixed(f1);
+    auto join = [](const std::vector<std::string>& items) {
+        std::string out;
+        for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+        return out;
+    };
+    if (!worse.empty()) v << " beats " << join(worse);
+    if (!better.empty()) v << (worse.empty() ? "" : "; it") << " loses to " << join(better) << " on this data";
+    v << ". Combined (LogBERT or unseen key set): F1 " << fixed(combined.test.f1()) << ".";
+    result.verdict = v.str();
+    return result;
+}
+
+std::string evaluationJson(const EvaluationResult& r) {
+    JsonWriter j;
+    j.beginObject();
+    writeDetector(j, r.detectors[0]);
+    j.key("baselines").beginObject();
+    for (const auto& d : r.detectors)
+        if (d.key == "unseen_key" || d.key == "unseen_key_set" || d.key == "next_key") writeDetector(j, d);
+    j.endObject();
+    j.key("variants").beginObject();
+    for (const auto& d : r.detectors)
+        if (d.key == "logbert_misses" || d.key == "logbert_distance" || d.key == "combined") writeDetector(j, d);
+    j.endObject();
+    j.key("thresholds").beginObject()
+        .field("top_g", r.thresholds.topG)
+        .field("mask_passes", r.maskPasses)
+        .field("miss_ratio", r.thresholds.missRatio)
+        .field("distance", r.thresholds.distance)
+        .field("method", r.thresholds.method)
+        .endObject();
+    j.key("split").beginObject()
+        .field("validation_normal", std::uint64_t(r.validationNormal))
+        .field("validation_anomaly", std::uint64_t(r.validationAnomaly))
+        .field("test_normal", std::uint64_t(r.testNormal))
+        .field("test_anomaly", std::uint64_t(r.testAnomaly))
+        .endObject();
+    j.field("verdict", r.verdict);
+    j.key("timing").beginObject()
+        .field("sessions_scored", std::uint64_t(r.sessionsScored))
+        .field("seconds", r.scoringSeconds)
+        .field("sessions_per_second", r.scoringSeconds > 0 ? double(r.sessionsScored) / r.scoringSeconds : 0.0)
+        .endObject();
+    j.key("sweeps").beginObject();
+    j.key("miss_ratio");
+    writeSweep(j, r.missSweep);
+    j.key("distance");
+    writeSweep(j, r.distanceSweep);
+    j.endObject();
+    j.endObject();
+    return j.str() + "\n";
+}
+
+std::string evaluationTable(const EvaluationResult& r) {
+    std::ostringstream out;
+    char line[256];
+    std::snprintf(line, sizeof line, "%-28s %7s %7s %7s %7s %9s %7s %7s %9s\n", "detector", "TP", "FP", "FN", "TN",
+                  "precision", "recall", "F1", "FPR");
+    out << line;
+    for (const auto& d : r.detectors) {
+        const auto& c = d.test;
+        std::snprintf(line, sizeof line, "%-28s %7llu %7llu %7llu %7llu %9.4f %7.4f %7.4f %9.6f\n", d.name.c_str(),
+                      (unsigned long long)c.tp, (unsigned long long)c.fp, (unsigned long long)c.fn,
+                      (unsigned long long)c.tn, c.precision(), c.recall(), c.f1(), c.fpr());
+        out << line;
+    }
+    out << "test: " << r.testNormal << " normal, " << r.testAnomaly << " anomalous sessions; thresholds: miss ratio > "
+        << r.thresholds.missRatio << " (top-" << r.thresholds.topG << ") or distance > " << r.thresholds.distance << "\n";
+    out << "chosen on " << r.thresholds.method << "\n";
+    out << r.verdict << "\n";
+    return out.str();
+}
+
+void saveEvaluation(const std::string& runDir, const EvaluationResult& r, const Dataset& d) {
+    writeFileAtomically(runFilePath(runDir, run_files::kResults), evaluationJson(r));
+    AtomicFile file(runFilePath(runDir, run_files::kScores));
+    auto& out = file.stream();
+    out << "session,split,label,keys,masked,misses,miss_ratio,distance,flagged,by_misses,by_distance,"
+           "unseen_key,unseen_key_set,next_key_misses,missed\n";
+    char buf[64];
+    for (const auto& s : r.sessions) {
+        writeCsvField(out, d.sessions[s.index].id);
+        out << ',' << splitName(s.split) << ',' << labelName(s.label) << ',' << s.score.keys << ',' << s.score.masked
+            << ',' << s.score.missesAt(r.thresholds.topG) << ',';
+        std::snprintf(buf, sizeof buf, "%.6g,%.6g", s.score.missRatioAt(r.thresholds.topG), s.score.distance);
+        out << buf << ',' << s.flagged << ',' << r.thresholds.byMisses(s.score) << ','
+            << r.thresholds.byDistance(s.score) << ',' << s.unseenKey << ',' << s.unseenKeySet << ','
+            << s.nextKeyMisses << ',';
+        // "position:key@rank>p1|p2|..." for every key that was not the first choice (a miss when
+        // rank >= top_g), ';'-separated; key -2 is the end of the session.
+        std::string missed;
+        for (const auto& m : s.score.missed) {
+            if (!missed.empty()) missed += ';';
+            missed += std::to_string(m.position) + ':' + std::to_string(m.key) + '@' + std::to_string(m.rank) + '>';
+            for (std::size_t k = 0; k < m.predictions.size(); ++k)
+                missed += (k ? "|" : "") + std::to_string(m.predictions[k]);
+        }
+        out << missed << '\n';
+    }
+    file.commit();
+}
+
+} // namespace logbert

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/training/run_folder.h"
+
+#include <ctime>
+#include <filesystem>
+#include <yaml-cpp/yaml.h>
+
+#include "engine/core/errors.h"
+#include "engine/io/atomic_file.h"
+#include "engine/io/json_writer.h"
+
+namespace logbert {
+namespace fs = std::filesystem;
+
+std::string runFilePath(const std::string& runDir, const char* name) { return (fs::path(runDir) / name).string(); }
+
+void prepareNewRunFolder(const std::string& runDir) {
+    std::error_code ec;
+    if (fs::exists(runDir, ec)) {
+        if (!fs::is_directory(runDir, ec)) throw InputError(runDir, 0, "exists and is not a folder");
+        if (!fs::is_empty(runDir, ec)) {
+            if (fs::exists(runFilePath(runDir, run_files::kConfig), ec))
+                throw InputError(runDir, 0, "already holds a run; use --resume to continue it, or choose another --out");
+            throw InputError(runDir, 0, "folder is not empty; choose a new or empty folder for the run");
+        }
+        return;
+    }
+    fs::create_directories(runDir, ec);
+    if (ec) throw InputError(runDir, 0, "cannot create the run folder: " + ec.message());
+}
+
+RunConfig loadRunFolderConfig(const std::string& runDir) {
+    std::error_code ec;
+    const std::string config = runFilePath(runDir, run_files::kConfig);
+    if (!fs::is_directory(runDir, ec)) throw InputError(runDir, 0, "no such run folder");
+    if (!fs::exists(config, ec)) throw InputError(runDir, 0, "not a run folder (no config.yaml)");
+    ConfigSources sources;
+    sources.runFile = config;
+    return loadRunConfig(sources);
+}
+
+std::string isoTimeNow() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+void RunInfo::save(const std::string& runDir) const {
+    JsonWriter j;
+    j.beginObject()
+        .field("status", status)
+        .field("device", device)
+        .field("threads", threads)
+        .field("parameters", parameters)
+        .field("vocabulary_size", vocabularySize)
+        .field("train_sequences", trainSequences)
+        .field("validation_sequences", validationSequences)
+        .field("epochs_done", epochsDone)
+        .field("num_epochs", numEpochs)
+        .field("steps", steps)
+        .field("total_steps", totalSteps)
+        .field("training_seconds", trainingSeconds)
+        .field("sequences_per_second", sequencesPerSecond)
+        .field("best_epoch", bestEpoch)
+        .field("best_validation_loss", bestValidationLoss)
+        .field("stopped_early", stoppedEarly)
+        .field("peak_rss_mb", peakRssMegabytes)
+        .field("init_from", initFrom)
+        .field("started", started)
+        .field("updated", updated)
+        .field("error", error)
+        .endObject();
+    writeFileAtomically(runFilePath(runDir, run_files::kRunInfo), j.str() + "\n");
+}
+
+RunInfo RunInfo::load(const std::string& runDir) {
+    const std::string path = runFilePath(runDir, run_files::kRunInfo);
+    RunInfo info;
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(path); // JSON is YAML
+    } catch (const YAML::BadFile&) {
+        throw InputError(path, 0, "cannot read run.json");
+    } catch (const YAML::Exception& e) {
+        throw InputError(path, long(e.mark.line) + 1, "malformed run.json: " + e.msg);
+    }
+    if (!root.IsMap()) throw InputError(path, 0, "expected a JSON object");
+    auto get = [&](const char* key, auto& field) {
+        if (root[key] && !root[key].IsNull()) {
+            try {
+                field = root[key].as<std::decay_t<decltype(field)>>();
+            } catch (const YAML::Exception&) {
+                throw InputError(path, long(root[key].Mark().line) + 1, std::string(key) + ": unexpected value");
+            }
+        }
+    };
+    get("status", info.status);
+    get("device", info.device);
+    get("threads", info.threads);
+    get("parameters", info.parameters);
+    get("vocabulary_size", info.vocabularySize);
+    get("train_sequences", info.trainSequences);
+    get("validation_sequences", info.validationSequences);
+    get("epochs_done", info.epochsDone);
+    get("num_epochs", info.numEpochs);
+    get("steps", info.steps);
+    get("total_steps", info.totalSteps);
+    get("training_seconds", info.trainingSeconds);
+    get("sequences_per_second", info.sequencesPerSecond);
+    get("best_epoch", info.bestEpoch);
+    get("best_validation_loss", info.bestValidationLoss);
+    get("stopped_early", info.stoppedEarly);
+    get("peak_rss_mb", info.peakRssMegabytes);
+    get("init_from", info.initFrom);
+    get("started", info.started);
+    get("updated", info.updated);
+    get("error", info.error);
+    return info;
+}
+
+} // namespace logbert

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/config/run_config.h"
+
+namespace logbert {
+
+/// The files of a run folder. Every one is written atomically (temporary file, then rename).
+namespace run_files {
+inline constexpr const char* kConfig = "config.yaml";        ///< the fully resolved config
+inline constexpr const char* kRunInfo = "run.json";          ///< status, device, cost figures
+inline constexpr const char* kMetrics = "metrics.csv";       ///< one row per logged step and epoch
+inline constexpr const char* kVocabulary = "vocabulary.txt"; ///< token <-> key
+inline constexpr const char* kParser = "parser.drain";       ///< Drain state (raw-log inputs)
+inline constexpr const char* kTemplates = "templates.csv";   ///< key, count, template
+inline constexpr const char* kCheckpoint = "checkpoint.pt";  ///< model, optimizer, step, RNG, centre
+inline constexpr const char* kModel = "model.pt";            ///< best weights and centre, for detection
+inline constexpr const char* kResults = "results.json";      ///< metrics, thresholds, sweeps
+inline constexpr const char* kScores = "scores.csv";         ///< one row per scored session
+} // namespace run_files
+
+std::string runFilePath(const std::string& runDir, const char* name);
+
+/// Makes sure `runDir` can hold a new run: creates it, or accepts an existing empty folder.
+/// An InputError names a non-empty folder (and suggests --resume when it holds a run).
+void prepareNewRunFolder(const std::string& runDir);
+
+/// Loads a run's config.yaml (InputError when the folder is not a run).
+RunConfig loadRunFolderConfig(const std::string& runDir);
+
+/// run.json: what a run is doing or did, for the CLI, the GUI's history and run comparison.
+struct RunInfo {
+    std::string status = "new"; ///< training | paused | cancelled | finished | failed
+    std::string device;
+    int threads = 0;
+    std::int64_t parameters = 0;
+    std::uint64_t vocabularySize = 0;
+    std::uint64_t trainSequences = 0, validationSequences = 0;
+    int epochsDone = 0;
+    int numEpochs = 0;
+    std::int64_t steps = 0;
+    std::int64_t totalSteps = 0;
+    double trainingSeconds = 0;
+    double sequencesPerSecond = 0;
+    int bestEpoch = 0;
+    double bestValidationLoss = 0;
+    bool stoppedEarly = false;
+    double peakRssMegabytes = 0;
+    std::string initFrom;
+    std::string started, updated; ///< ISO 8601 UTC
+    std::string error;
+
+    void save(const std::string& runDir) const;
+    static RunInfo load(const std::string& runDir);
+};
+
+/// Now as ISO 8601 UTC ("2026-11-27T21:05:00Z").
+std::string isoTimeNow();
+
+} // namespace logbert

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <torch/torch.h>
+
+#include "engine/training/training_job.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "engine/core/errors.h"
+#include "engine/core/hashing.h"
+#include "engine/io/atomic_file.h"
+#include "engine/io/csv.h"
+#include "engine/model/logbert_model.h"
+#include "engine/model/model_store.h"
+#include "engine/platform/process_memory.h"
+#include "engine/runtime/torch_runtime.h"
+#include "engine/training/run_folder.h"
+
+namespace logbert {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+/// Seeds derived from the run seed, so that each use has its own independent stream.
+constexpr std::uint64_t kBatchOrderSalt = 0xBA7C0DE5ull, kMaskSalt = 0x3A5C3A5Cull, kValidationSalt = 0x5A11Dull;
+
+std::uint64_t derivedSeed(std::uint64_t seed, std::uint64_t salt, std::uint64_t index) {
+    return mix64(mix64(seed ^ salt) + index);
+}
+
+int threadCount(const TrainingConfig& t) {
+    if (t.threads > 0) return t.threads;
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores ? int(cores) : 1;
+}
+
+/// The loss parts of one forward pass.
+struct LossParts {
+    torch::Tensor mlkp, vhm, dist; // dist: [B, D] hidden state of [DIST]
+};
+
+LossParts forwardLoss(LogBert& model, const BatchTensors& t, const torch::Tensor& centre) {
+    auto hidden = model->forward(t.tokens, t.padding);
+    LossParts parts;
+    parts.dist = hidden.select(1, 0);
+    parts.mlkp = t.targets.numel() > 0
+                     ? torch::nn::functional::cross_entropy(model->maskedLogits(hidden, t.maskedIndex), t.targets)
+                     : torch::zeros({}, hidden.options());
+    parts.vhm = (parts.dist - centre).pow(2).sum(1).mean();
+    return parts;
+}
+
+void writeTemplates(const std::string& path, const Dataset& d) {
+    AtomicFile file(path);
+    auto& out = file.stream();
+    out << "key,count,template\n";
+    for (const auto& t : d.templates) {
+        out << t.key << ',' << t.count << ',';
+        writeCsvField(out, t.text);
+        out << '\n';
+    }
+    file.commit();
+}
+
+} // namespace
+
+void validateTrainingConfig(const RunConfig& config) {
+    resolveDevice(config.training.device);
+    if (!config.training.initFrom.empty()) {
+        std::error_code ec;
+        if (!fs::exists(runFilePath(config.training.initFrom, run_files::kModel), ec))
+            throw InputError("training.init_from", 0,
+                             config.training.initFrom + " holds no model.pt (it must be a trained run folder)");
+    }
+}
+
+struct TrainingJob::Impl {
+    TrainingParams params;
+    TrainingCallbacks callbacks;
+    std::shared_ptr<Dataset> dataset;
+
+    // Model and optimizer state.
+    std::unique_ptr<LogBert> model;
+    std::unique_ptr<torch::optim::AdamW> optimizer;
+    torch::Device device{torch::kCPU};
+    torch::Tensor centre;    // what VHM pulls towards: last epoch's mean h_DIST (running mean in epoch 1)
+    torch::Tensor centreSum; // this epoch's sum of h_DIST (float64)
+    double centreCount = 0;
+    bool centreReady = false;
+
+    // Progress state (saved in checkpoints).
+    std::int64_t step = 0;
+    int epoch = 0;           // 0-based epoch in progress
+    std::int64_t batchInEpoch = 0;
+    int bestEpoch = 0;
+    double bestValidationLoss = std::numeric_limits<double>::infinity();
+    int badEpochs = 0;
+    bool stoppedEarly = false;
+    double elapsedBefore = 0; // training seconds of earlier sessions (resume)
+
+    MetricsLog metrics;
+    RunInfo info;
+
+    std::string file(const char* name) const { return runFilePath(params.runDir, name); }
+    void message(const std::string& m) const {
+        if (callbacks.onMessage) callbacks.onMessage(m);
+    }
+
+    void saveCheckpoint(double elapsed) {
+        torch::serialize::OutputArchive archive;
+        torch::serialize::OutputArchive weights, optimizerState;
+        writeModel(weights, *model);
+        optimizer->save(optimizerState);
+        archive.write("model", weights);
+        archive.write("optimizer", optimizerState);
+        archive.write("progress", torch::tensor({step, std::int64_t(epoch), batchInEpoch, std::int64_t(bestEpoch),
+                                                 std::int64_t(badEpochs), std::int64_t(centreReady),
+                                                 std::int64_t(stoppedEarly)}));
+        archive.write("progress_f", torch::tensor({elapsed, bestValidationLoss, centreCount}, torch::kFloat64));
+        archive.write("centre", centre.detach().cpu());
+        archive.write("centre_sum", centreSum.detach().cpu());
+        archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+        // Metrics first: if we die between the two writes, the older checkpoint plus newer
+        // metrics is repaired on resume by truncating the metrics to the checkpoint's step.
+        metrics.save(file(run_files::kMetrics));
+        saveArchiveAtomically(archive, file(run_files::kCheckpoint));
+        info.steps = step;
+        info.epochsDone = epoch;
+        info.trainingSeconds = elapsed;
+        info.peakRssMegabytes = double(peakRssBytes()) / 1048576.0;
+        info.updated = isoTimeNow();
+        info.save(params.runDir);
+    }
+
+    void loadCheckpoint() {
+        const std::string path = file(run_files::kCheckpoint);
+        torch::serialize::InputArchive archive;
+        openArchive(archive, path);
+        torch::serialize::InputArchive weights, optimizerState;
+        torch::Tensor progress, progressF, rng;
+        if (!archive.try_read("model", weights) || !archive.try_read("optimizer", optimizerState) ||
+            !archive.try_read("progress", progress) || !archive.try_read("progress_f", progressF) ||
+            !archive.try_read("centre", centre) || !archive.try_read("centre_sum", centreSum) ||
+            !archive.try_read("rng", rng))
+            throw InputError(path, 0, "incomplete checkpoint (missing model, optimizer or progress)");
+        readModel(weights, *model, path);
+        try {
+            optimizer->load(optimizerState);
+        } catch (const c10::Error&) {
+            throw InputError(path, 0, "optimizer state does not fit this model");
+        }
+        if (progress.numel() != 7 || progressF.numel() != 3 ||
+            centre.numel() != model->get()->options().hidden_size())
+            throw InputError(path, 0, "checkpoint progress has an unexpected layout");
+        auto p = progress.accessor<std::int64_t, 1>();
+        step = p[0];
+        epoch = int(p[1]);
+        batchInEpoch = p[2];
+        bestEpoch = int(p[3]);
+        badEpochs = int(p[4]);
+        centreReady = p[5] != 0;
+        stoppedEarly = p[6] != 0;
+        auto f = progressF.accessor<double, 1>();
+        elapsedBefore = f[0];
+        bestValidationLoss = f[1];
+        centreCount = f[2];
+        centre = centre.to(device);
+        at::Generator generator = at::detail::getDefaultCPUGenerator(); // a handle: shares the state
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        generator.set_state(rng);
+    }
+
+    /// Mean validation loss with fixed masks (the same every epoch), in eval mode.
+    void validate(const std::vector<TokenSequence>& sequences, double& loss, double& mlkp, double& vhm) {
+        if (sequences.empty()) {
+            loss = mlkp = vhm = std::nan("");
+            return;
+        }
+        torch::NoGradGuard noGrad;
+        (*model)->eval();
+        const auto& c = params.config;
+        auto batches = lengthBatches(sequences, c.detection.batchSize, derivedSeed(c.training.seed, kValidationSalt, 0));
+        double mlkpSum = 0, vhmSum = 0, masked = 0, rows = 0;
+        std::uint64_t index = 0;
+        for (const auto& rowsOfBatch : batches) {
+            auto batch = trainingBatch(sequences, rowsOfBatch, c.training.maskRatio, std::int32_t(dataset->vocabulary.size()),
+                                       derivedSeed(c.training.seed, kValidationSalt, ++index));
+            auto t = toTensors(batch, device);
+            auto parts = forwardLoss(*model, t, centre);
+            mlkpSum += parts.mlkp.item<double>() * double(batch.targets.size());
+            vhmSum += parts.vhm.item<double>() * double(batch.rows);
+            masked += double(batch.targets.size());
+            rows += double(batch.rows);
+        }
+        (*model)->train();
+        mlkp = masked > 0 ? mlkpSum / masked : 0;
+        vhm = vhmSum / rows;
+        loss = mlkp + c.training.vhmWeight * vhm;
+    }
+
+    TrainingSummary run(const JobControl& control);
+};
+
+TrainingJob::TrainingJob(TrainingParams params, TrainingCallbacks callbacks) : impl_(std::make_unique<Impl>()) {
+    impl_->params = std::move(params);
+    impl_->callbacks = std::move(callbacks);
+}
+
+TrainingJob::~TrainingJob() = default;
+
+std::shared_ptr<const Dataset> TrainingJob::dataset() const { return impl_->dataset; }
+
+TrainingSummary TrainingJob::run(const JobControl& control) { return impl_->run(control); }
+
+TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
+    RunConfig& c = params.config;
+    const TrainingConfig& tc = c.training;
+    validateTrainingConfig(c);
+    if (params.resume) {
+        std::error_code ec;
+        if (!fs::exists(file(run_files::kCheckpoint), ec))
+            throw InputError(params.runDir, 0, "has no checkpoint.pt to resume from");
+    }
+    // Threads are adopted per thread: set them here, on the thread that runs the job.
+    const int threads = threadCount(tc);
+    at::set_num_threads(threads);
+    device = torch::Device(resolveDevice(tc.device));
+
+    control.report("reading data", 0, 0);
+    dataset = std::make_shared<Dataset>(buildDataset(c.data, control));
+    const Dataset& d = *dataset;
+    const auto train = d.sessionsIn(Split::Train);
+    std::vector<const Session*> validationNormals;
+    for (const Session* s : d.sessionsIn(Split::Validation))
+        if (s->label == Label::Normal) validationNormals.push_back(s);
+    if (train.empty())
+        throw InputError(c.data.name.empty() ? "data" : c.data.name, 0,
+                         "no normal sessions to train on (LogBERT learns from normal sessions only)");
+    const int maxKeys = c.model.maxSeqLen - 1;
+    const bool endToken = usesEndToken(c);
+    const auto trainSeq = tokenize(train, d.vocabulary, maxKeys, endToken);
+    const auto validationSeq = tokenize(validationNormals, d.vocabulary, maxKeys, endToken);
+    if (std::size_t(tc.batchSize) > trainSeq.size())
+        throw InputError("training.batch_size", 0,
+                         std::to_string(tc.batchSize) + " is larger than the " + std::to_string(trainSeq.size()) +
+                             " training sequences; lower training.batch_size or add data");
+
+    torch::manual_seed(tc.seed);
+    model = std::make_unique<LogBert>(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
+    std::string initSummary;
+    if (!tc.initFrom.empty() && !params.resume) initSummary = initializeFromRun(*model, d.vocabulary, tc.initFrom);
+    (*model)->to(device);
+    (*model)->train();
+    optimizer = std::make_unique<torch::optim::AdamW>(
+        (*model)->parameters(), torch::optim::AdamWOptions(tc.learningRate).weight_decay(tc.weightDecay));
+    const std::int64_t hidden = c.model.hiddenSize;
+    centre = torch::zeros({hidden}, torch::TensorOptions().device(device));
+    centreSum = torch::zeros({hidden}, torch::TensorOptions().dtype(torch::kFloat64)); // on the CPU
+
+    const std::int64_t stepsPerEpoch = std::int64_t((trainSeq.size() + std::size_t(tc.batchSize) - 1) / std::size_t(tc.batchSize));
+    const std::int64_t totalSteps = stepsPerEpoch * tc.numEpochs;
+    const std::int64_t warmupSteps = std::max<std::int64_t>(1, std::llround(tc.warmupRatio * double(totalSteps)));
+
+    if (params.resume) {
+        loadCheckpoint();
+        std::error_code ec;
+        if (fs::exists(file(run_files::kMetrics), ec)) metrics = MetricsLog::load(file(run_files::kMetrics));
+        metrics.truncateAfter(step);
+        try {
+            info = RunInfo::load(params.runDir);
+        } catch (const InputError&) {
+            info = RunInfo{};
+        }
+        std::ifstream vin(file(run_files::kVocabulary));
+        const Vocabulary saved = Vocabulary::load(vin, file(run_files::kVocabulary));
+        if (saved.keys() != d.vocabulary.keys())
+            throw InputError(params.runDir, 0, "the data no longer gives the vocabulary this run was trained with; "
+                                               "its inputs changed since the run started");
+        message("resuming at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(step));
+    } else {
+        prepareNewRunFolder(params.runDir);
+        writeFileAtomically(file(run_files::kConfig), c.toYaml());
+        {
+            AtomicFile vocab(file(run_files::kVocabulary));
+            d.vocabulary.save(vocab.stream());
+            vocab.commit();
+        }
+        if (d.parser) {
+            AtomicFile parser(file(run_files::kParser));
+            d.parser->save(parser.stream());
+            parser.commit();
+        }
+        writeTemplates(file(run_files::kTemplates), d);
+        info.started = isoTimeNow();
+    }
+    info.status = "training";
+    info.device = device.str();
+    info.threads = threads;
+    info.parameters = (*model)->parameterCount();
+    info.vocabularySize = d.vocabulary.size();
+    info.trainSequences = trainSeq.size();
+    info.validationSequences = validationSeq.size();
+    info.numEpochs = tc.numEpochs;
+    info.totalSteps = totalSteps;
+    if (!initSummary.empty()) info.initFrom = tc.initFrom;
+    info.error.clear();
+
+    if (callbacks.onSetup) {
+        TrainingSetup setup;
+        setup.device = info.device;
+        setup.threads = threads;
+        setup.parameters = info.parameters;
+        setup.vocabularySize = d.vocabulary.size();
+        setup.trainSequences = trainSeq.size();
+        setup.validationSequences = validationSeq.size();
+        for (const Session* s : train) setup.longSessionsSplit += s->keys.size() + endToken > std::size_t(maxKeys);
+        setup.stepsPerEpoch = stepsPerEpoch;
+        setup.totalSteps = totalSteps;
+        setup.startStep = step;
+        setup.initFrom = initSummary;
+        callbacks.onSetup(setup);
+    }
+    if (!initSummary.empty()) message(initSummary);
+
+    TrainingSummary summary;
+    const auto sessionStart = Clock::now();
+    double pausedSeconds = 0;
+    auto elapsedNow = [&] {
+        return elapsedBefore + std::chrono::duration<double>(Clock::now() - sessionStart).count() - pausedSeconds;
+    };
+    const std::int64_t stepsAtStart = step;
+    auto lastCheckpoint = Clock::now();
+    const std::int32_t vocabularySize = std::int32_t(d.vocabulary.size());
+
+    // Interval sums for metrics rows and smoothed rates.
+    double sumLoss = 0, sumMlkp = 0, sumVhm = 0, intervalSeqs = 0, intervalTokens = 0;
+    int intervalSteps = 0;
+    auto intervalStart = Clock::now();
+    double epochLoss = 0, epochMlkp = 0, epochVhm = 0;
+    std::int64_t epochSteps = 0;
+    double rateSeqs = 0, rateTokens = 0;
+
+    info.save(params.runDir);
+    while (epoch < tc.numEpochs && !stoppedEarly) {
+        const auto batches = lengthBatches(trainSeq, tc.batchSize, derivedSeed(tc.seed, kBatchOrderSalt, std::uint64_t(epoch)));
+        for (; batchInEpoch < std::int64_t(batches.size()); ++batchInEpoch) {
+            pausedSeconds += control.waitWhilePaused();
+            if (control.cancelled()) {
+                saveCheckpoint(elapsedNow());
+                info.status = "cancelled";
+                info.save(params.runDir);
+                message("stopped at step " + std::to_string(step) + "; checkpoint saved (resume with --resume)");
+                summary.cancelled = true;
+                summary.steps = step;
+                summary.epochsDone = epoch;
+                summary.seconds = elapsedNow();
+                return summary;
+            }
+            const auto stepStart = Clock::now();
+            const auto& rows = batches[std::size_t(batchInEpoch)];
+            auto batch = trainingBatch(trainSeq, rows, tc.maskRatio, vocabularySize,
+                                       derivedSeed(tc.seed, kMaskSalt, std::uint64_t(step)));
+            auto t = toTensors(batch, device);
+
+            const double lr = step < warmupSteps
+                                  ? tc.learningRate * double(step + 1) / double(warmupSteps)
+                                  : tc.learningRate * std::max(0.0, double(totalSteps - step) /
+                                                                        double(std::max<std::int64_t>(1, totalSteps - warmupSteps)));
+            for (auto& group : optimizer->param_groups())
+                static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+
+            auto hidden = (*model)->forward(t.tokens, t.padding);
+            auto dist = hidden.select(1, 0);
+            {
+                torch::NoGradGuard noGrad;
+                // Summed on the device, accumulated in float64 on the CPU (MPS has no float64).
+                centreSum += dist.detach().sum(0).to(torch::kCPU).to(torch::kFloat64);
+                centreCount += double(batch.rows);
+            }
+            // Epoch 1 has no finished pass yet: its centre is the running mean so far.
+            torch::Tensor target = centreReady ? centre : (centreSum / centreCount).to(torch::kFloat32).to(device);
+            auto mlkp = torch::nn::functional::cross_entropy((*model)->maskedLogits(hidden, t.maskedIndex), t.targets);
+            auto vhm = (dist - target).pow(2).sum(1).mean();
+            auto loss = mlkp + tc.vhmWeight * vhm;
+            optimizer->zero_grad();
+            loss.backward();
+            if (tc.gradClip > 0) torch::nn::utils::clip_grad_norm_((*model)->parameters(), tc.gradClip);
+            optimizer->step();
+            ++step;
+
+            const double lossV = loss.item<double>(), mlkpV = mlkp.item<double>(), vhmV = vhm.item<double>();
+            if (!std::isfinite(lossV))
+                throw std::runtime_error("the loss became " + std::to_string(lossV) + " at step " + std::to_string(step) +
+                                         "; lower training.learning_rate");
+            const double stepSeconds = std::chrono::duration<double>(Clock::now() - stepStart).count();
+            std::size_t tokens = 0;
+            for (auto r : rows) tokens += trainSeq[r].tokens.size() + 1;
+            const double seqRate = double(rows.size()) / std::max(stepSeconds, 1e-9);
+            const double tokRate = double(tokens) / std::max(stepSeconds, 1e-9);
+            rateSeqs = rateSeqs == 0 ? seqRate : 0.9 * rateSeqs + 0.1 * seqRate;
+            rateTokens = rateTokens == 0 ? tokRate : 0.9 * rateTokens + 0.1 * tokRate;
+            sumLoss += lossV, sumMlkp += mlkpV, sumVhm += vhmV;
+            intervalSeqs += double(rows.size()), intervalTokens += double(tokens);
+            ++intervalSteps;
+            epochLoss += lossV, epochMlkp += mlkpV, epochVhm += vhmV;
+            ++epochSteps;
+
+            const double elapsed = elapsedNow();
+            const double perStep = (elapsed - elapsedBefore) / double(std::max<std::int64_t>(1, step - stepsAtStart));
+            if (callbacks.onStep) {
+                TrainingStep s;
+                s.epoch = epoch + 1;
+                s.epochs = tc.numEpochs;
+                s.step = step;
+                s.totalSteps = totalSteps;
+                s.stepInEpoch = batchInEpoch + 1;
+                s.stepsPerEpoch = std::int64_t(batches.size());
+                s.loss = lossV, s.mlkp = mlkpV, s.vhm = vhmV;
+                s.learningRate = lr;
+                s.sequencesPerSecond = rateSeqs;
+                s.tokensPerSecond = rateTokens;
+                s.elapsedSeconds = elapsed;
+                s.etaSeconds = perStep * double(totalSteps - step);
+                callbacks.onStep(s);
+            }
+            if (step % tc.logEvery == 0) {
+                const double seconds = std::chrono::duration<double>(Clock::now() - intervalStart).count();
+                MetricsRow row;
+                row.kind = MetricsRow::Kind::Step;
+                row.epoch = epoch + 1;
+                row.step = step;
+                row.loss = sumLoss / intervalSteps;
+                row.mlkp = sumMlkp / intervalSteps;
+                row.vhm = sumVhm / intervalSteps;
+                row.learningRate = lr;
+                row.sequencesPerSecond = intervalSeqs / std::max(seconds, 1e-9);
+                row.tokensPerSecond = intervalTokens / std::max(seconds, 1e-9);
+                row.validationLoss = row.validationMlkp = row.validationVhm = std::nan("");
+                row.elapsedSeconds = elapsed;
+                row.rssMegabytes = double(currentRssBytes()) / 1048576.0;
+                metrics.append(row);
+                if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
+                sumLoss = sumMlkp = sumVhm = intervalSeqs = intervalTokens = 0;
+                intervalSteps = 0;
+                intervalStart = Clock::now();
+            }
+            if (std::chrono::duration<double>(Clock::now() - lastCheckpoint).count() >= tc.checkpointSeconds) {
+                ++batchInEpoch; // this batch is done: resume starts at the next one
+                saveCheckpoint(elapsed);
+                --batchInEpoch;
+                lastCheckpoint = Clock::now();
+            }
+        }
+
+        // End of the epoch: its mean h_DIST becomes the centre; validate; keep the best model.
+        {
+            torch::NoGradGuard noGrad;
+            centre = (centreSum / std::max(centreCount, 1.0)).to(torch::kFloat32).to(device);
+            centreSum.zero_();
+            centreCount = 0;
+            centreReady = true;
+        }
+        TrainingEpoch e;
+        e.epoch = epoch + 1;
+        e.epochs = tc.numEpochs;
+        e.step = step;
+        e.trainLoss = epochSteps ? epochLoss / double(epochSteps) : std::nan("");
+        e.trainMlkp = epochSteps ? epochMlkp / double(epochSteps) : std::nan("");
+        e.trainVhm = epochSteps ? epochVhm / double(epochSteps) : std::nan("");
+        epochLoss = epochMlkp = epochVhm = 0;
+        epochSteps = 0;
+        control.report("validating", 0, validationSeq.size());
+        validate(validationSeq, e.validationLoss, e.validationMlkp, e.validationVhm);
+        e.improved = validationSeq.empty() || e.validationLoss < bestValidationLoss;
+        if (e.improved) {
+            bestValidationLoss = validationSeq.empty() ? std::nan("") : e.validationLoss;
+            bestEpoch = epoch + 1;
+            badEpochs = 0;
+            saveModelFile(file(run_files::kModel), *model, centre);
+        } else {
+            ++badEpochs;
+        }
+        e.elapsedSeconds = elapsedNow();
+        const double perStep = (e.elapsedSeconds - elapsedBefore) / double(std::max<std::int64_t>(1, step - stepsAtStart));
+        e.etaSeconds = perStep * double(totalSteps - step);
+
+        MetricsRow row;
+        row.kind = MetricsRow::Kind::Epoch;
+        row.epoch = epoch + 1;
+        row.step = step;
+        row.loss = e.trainLoss, row.mlkp = e.trainMlkp, row.vhm = e.trainVhm;
+        row.learningRate = std::nan("");
+        row.sequencesPerSecond = rateSeqs, row.tokensPerSecond = rateTokens;
+        row.validationLoss = e.validationLoss, row.validationMlkp = e.validationMlkp, row.validationVhm = e.validationVhm;
+        row.elapsedSeconds = e.elapsedSeconds;
+        row.rssMegabytes = double(currentRssBytes()) / 1048576.0;
+        metrics.append(row);
+        if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
+        if (callbacks.onEpoch) callbacks.onEpoch(e);
+
+        ++epoch;
+        batchInEpoch = 0;
+        info.bestEpoch = bestEpoch;
+        info.bestValidationLoss = bestValidationLoss;
+        info.sequencesPerSecond = rateSeqs;
+        const bool stop = tc.earlyStoppingPatience > 0 && badEpochs >= tc.earlyStoppingPatience && epoch < tc.numEpochs;
+        if (stop) {
+            info.stoppedEarly = true;
+            stoppedEarly = true; // saved: a resume of this run has nothing left to do
+        }
+        saveCheckpoint(e.elapsedSeconds);
+        lastCheckpoint = Clock::now();
+        if (stop) {
+            message("early stop: validation loss has not improved for " + std::to_string(badEpochs) + " epochs");
+            break;
+        }
+    }
+    summary.seconds = elapsedNow();
+    summary.steps = step;
+    summary.epochsDone = epoch;
+    summary.stoppedEarly = stoppedEarly;
+    summary.bestEpoch = bestEpoch;
+    summary.bestValidationLoss = bestValidationLoss;
+    info.status = "trained";
+    info.trainingSeconds = summary.seconds;
+    info.peakRssMegabytes = double(peakRssBytes()) / 1048576.0;
+    info.updated = isoTimeNow();
+    info.save(params.runDir);
+    return summary;
+}
+
+} // namespace logbert

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/config/run_config.h"
+#include "engine/core/job.h"
+#include "engine/data/dataset.h"
+#include "engine/training/metrics_log.h"
+
+namespace logbert {
+
+/// Reported once the data is read and the model is built, before the first step.
+struct TrainingSetup {
+    std::string device;
+    int threads = 0;
+    std::int64_t parameters = 0;
+    std::size_t vocabularySize = 0;
+    std::size_t trainSequences = 0, validationSequences = 0;
+    std::size_t longSessionsSplit = 0; ///< sessions longer than max_seq_len - 1, trained as pieces
+    std::int64_t stepsPerEpoch = 0, totalSteps = 0;
+    std::int64_t startStep = 0;        ///< > 0 when resuming
+    std::string initFrom;              ///< transfer-learning summary, "" when training from scratch
+};
+
+/// Reported after every optimizer step. Loss figures are this step's; rates are smoothed.
+struct TrainingStep {
+    int epoch = 0, epochs = 0;         ///< 1-based epoch
+    std::int64_t step = 0, totalSteps = 0;
+    std::int64_t stepInEpoch = 0, stepsPerEpoch = 0;
+    double loss = 0, mlkp = 0, vhm = 0;
+    double learningRate = 0;
+    double sequencesPerSecond = 0, tokensPerSecond = 0;
+    double elapsedSeconds = 0, etaSeconds = 0;
+};
+
+/// Reported at the end of every epoch.
+struct TrainingEpoch {
+    int epoch = 0, epochs = 0;
+    std::int64_t step = 0;
+    double trainLoss = 0, trainMlkp = 0, trainVhm = 0;
+    double validationLoss = 0, validationMlkp = 0, validationVhm = 0; ///< NaN without validation data
+    double elapsedSeconds = 0, etaSeconds = 0;
+    bool improved = false;             ///< best validation loss so far (model.pt was updated)
+};
+
+struct TrainingCallbacks {
+    std::function<void(const TrainingSetup&)> onSetup;
+    std::function<void(const TrainingStep&)> onStep;
+    std::function<void(const TrainingEpoch&)> onEpoch;
+    std::function<void(const MetricsRow&)> onMetricsRow; ///< every row written to metrics.csv
+    std::function<void(const std::string&)> onMessage;   ///< one-line notes (checkpoint saved, ...)
+};
+
+struct TrainingParams {
+    RunConfig config;
+    std::string runDir;
+    bool resume = false; ///< continue the run in runDir from its checkpoint (config from the folder)
+};
+
+struct TrainingSummary {
+    bool cancelled = false;     ///< stopped by the cancel flag; a checkpoint holds the progress
+    bool stoppedEarly = false;
+    int epochsDone = 0;
+    std::int64_t steps = 0;
+    int bestEpoch = 0;
+    double bestValidationLoss = 0;
+    double seconds = 0;
+};
+
+/// Trains LogBERT on the normal sessions of a run's training split and writes the run folder
+/// (config.yaml, vocabulary, parser state, metrics.csv, checkpoint.pt, model.pt, run.json).
+/// Run it on a worker thread: it blocks until done, checks the cancel flag every step (and
+/// checkpoints before returning), waits while paused, and reports through the callbacks from
+/// the thread that runs it. Bad configs and data are InputErrors thrown before any training.
+class TrainingJob {
+public:
+    TrainingJob(TrainingParams params, TrainingCallbacks callbacks = {});
+    ~TrainingJob();
+    TrainingJob(const TrainingJob&) = delete;
+    TrainingJob& operator=(const TrainingJob&) = delete;
+
+    TrainingSummary run(const JobControl& control = {});
+
+    /// The dataset it trained on (valid after run() read it), so evaluation can reuse it.
+    std::shared_ptr<const Dataset> dataset() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Checks what can be checked without reading data (device, threads, init_from); InputError.
+void validateTrainingConfig(const RunConfig& config);
+
+} // namespace logbert

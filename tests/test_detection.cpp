@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Detection pieces that need no model: metrics, threshold choice, baselines, batching.
+#include <QtTest>
+#include <cmath>
+#include <random>
+
+#include "engine/data/vocabulary.h"
+#include "engine/detection/baselines.h"
+#include "engine/detection/confusion.h"
+#include "engine/detection/thresholds.h"
+#include "engine/io/json_writer.h"
+#include "engine/model/model_batch.h"
+
+using namespace logbert;
+
+namespace {
+SessionScore scoreOf(double distance, std::uint32_t masked = 10, std::uint32_t misses = 0) {
+    SessionScore s;
+    s.keys = masked;
+    s.masked = masked;
+    for (std::uint32_t i = 0; i < misses; ++i) s.missed.push_back(MissedKey{i, 4, 1000, {}});
+    s.distance = distance;
+    return s;
+}
+
+/// Normal validation distances: a log-normal bulk, as trained models give.
+std::vector<SessionScore> normals(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::lognormal_distribution<double> d(std::log(0.005), 0.25);
+    std::vector<SessionScore> out;
+    for (std::size_t i = 0; i < n; ++i) out.push_back(scoreOf(d(rng)));
+    return out;
+}
+
+Session session(std::vector<std::int32_t> keys) {
+    Session s;
+    s.keys = std::move(keys);
+    return s;
+}
+} // namespace
+
+class TestDetection : public QObject {
+    Q_OBJECT
+private slots:
+    void confusionFigures() {
+        Confusion c;
+        for (int i = 0; i < 90; ++i) c.add(true, true);
+        for (int i = 0; i < 10; ++i) c.add(true, false);
+        for (int i = 0; i < 5; ++i) c.add(false, true);
+        for (int i = 0; i < 895; ++i) c.add(false, false);
+        QCOMPARE(c.tp, std::uint64_t(90));
+        QCOMPARE(c.precision(), 90.0 / 95);
+        QCOMPARE(c.recall(), 0.9);
+        QCOMPARE(c.fpr(), 5.0 / 900);
+        QCOMPARE(c.specificity(), 895.0 / 900);
+        QCOMPARE(c.accuracy(), 985.0 / 1000);
+        QVERIFY(std::fabs(c.f1() - 2 * 90.0 / (2 * 90 + 5 + 10)) < 1e-12);
+        // Projected to 9,000 normals at the same FPR: 50 false positives.
+        QVERIFY(std::fabs(c.projectedF1(9000) - 180.0 / (180 + 50 + 10)) < 1e-12);
+        QCOMPARE(Confusion{}.f1(), 0.0); // no division by zero
+    }
+
+    void normalQuantileIsAccurate() {
+        QVERIFY(std::fabs(normalQuantile(0.975) - 1.959964) < 1e-6);
+        QVERIFY(std::fabs(normalQuantile(0.5)) < 1e-9);
+        QVERIFY(std::fabs(normalQuantile(1e-5) + 4.264891) < 1e-5);
+    }
+
+    void distanceThresholdIgnoresAFewExtremeValidationSessions() {
+        auto base = normals(486, 1);
+        const Thresholds clean = chooseThresholds(base, {}, 9, 0.001, 1e-5);
+        double largest = 0;
+        for (const auto& s : base) largest = std::max(largest, s.distance);
+        QVERIFY(clean.distance > largest); // beyond every validation normal...
+        QVERIFY(clean.distance < 20 * largest); // ...but not absurdly far
+        // Three odd normal sessions far out (as the HDFS training file holds) barely move it,
+        // where "the largest validation distance" would jump 100-fold.
+        auto odd = base;
+        for (int i = 0; i < 3; ++i) odd.push_back(scoreOf(0.5));
+        const Thresholds robust = chooseThresholds(odd, {}, 9, 0.001, 1e-5);
+        QVERIFY2(robust.distance < 1.3 * clean.distance,
+                 qPrintable(QString("%1 vs %2").arg(robust.distance).arg(clean.distance)));
+        // Other samples of the same distribution give similar thresholds.
+        for (std::uint64_t seed = 2; seed < 6; ++seed) {
+            const double t = chooseThresholds(normals(486, seed), {}, 9, 0.001, 1e-5).distance;
+            QVERIFY(t > 0.6 * clean.distance && t < 1.6 * clean.distance);
+        }
+    }
+
+    void missRatioKeepsTheValidationFalsePositiveRate() {
+        auto v = normals(1000, 3);
+        const Thresholds none = chooseThresholds(v, {}, 9, 0.001, 1e-5);
+        QCOMPARE(none.missRatio, 0.0); // no misses: any miss flags...
+        QCOMPARE(none.topG, 1);        // ...even outside the top-1
+        // 1,000 sessions at a true rate of 0.001 flag up to 3 in 95% of samples.
+        QCOMPARE(binomialQuantile(1000, 0.001, 0.95), std::size_t(3));
+        for (std::size_t i = 0; i < 3; ++i) v[i] = scoreOf(v[i].distance, 10, 1); // ratio 0.1
+        QCOMPARE(chooseThresholds(v, {}, 9, 0.001, 1e-5).missRatio, 0.0); // three odd ones are allowed
+        v[3] = scoreOf(v[3].distance, 10, 3); // 0.3
+        const Thresholds t = chooseThresholds(v, {}, 9, 0.001, 1e-5);
+        // Any miss would flag 4 > 3 at every g; above 0.1 flags one.
+        QCOMPARE(t.topG, 9);
+        QCOMPARE(t.missRatio, 0.1);
+        QVERIFY(t.byMisses(scoreOf(0.001, 10, 2)));
+        QVERIFY(!t.byMisses(scoreOf(0.001, 10, 1)));
+    }
+
+    void smallestGThatKeepsTheNormals() {
+        auto v = normals(1000, 5);
+        // Every normal has its keys at rank 0 or 1; one key at rank 3 in 10 sessions.
+        for (auto& s : v) s.missed.push_back(MissedKey{0, 4, 1, {}});
+        for (int i = 0; i < 10; ++i) v[std::size_t(i)].missed.push_back(MissedKey{1, 5, 3, {}});
+        const Thresholds t = chooseThresholds(v, {}, 9, 0.001, 1e-5);
+        QCOMPARE(t.topG, 4); // top-2 would flag all, top-4 none
+        QCOMPARE(t.missRatio, 0.0);
+    }
+
+    void labelledValidationMaximizesF1() {
+        auto v = normals(200, 4);
+        std::vector<SessionScore> anomalies;
+        for (int i = 0; i < 20; ++i) anomalies.push_back(scoreOf(0.05 + 0.001 * i));
+        for (int i = 0; i < 20; ++i) anomalies.push_back(scoreOf(0.004, 10, 4));
+        const Thresholds t = chooseThresholds(v, anomalies, 9, 0.001, 1e-5);
+        Confusion c;
+        for (const auto& s : v) c.add(false, t.flags(s));
+        for (const auto& s : anomalies) c.add(true, t.flags(s));
+        QCOMPARE(c.f1(), 1.0);
+        QVERIFY(t.method.find("labelled") != std::string::npos);
+    }
+
+    void baselines() {
+        const std::vector<Session> train{session({1, 2, 3, 4}), session({1, 2, 2, 3, 4}), session({5, 6})};
+        std::vector<const Session*> ptrs;
+        for (const auto& s : train) ptrs.push_back(&s);
+        BaselineDetectors b(ptrs, 2, 3);
+        QVERIFY(b.unseenKey(session({1, 7})));
+        QVERIFY(!b.unseenKey(session({6, 5, 1})));
+        QVERIFY(!b.unseenKeySet(session({4, 3, 2, 1, 1}))); // same set {1,2,3,4}
+        QVERIFY(b.unseenKeySet(session({1, 2})));           // a subset is another set
+        QCOMPARE(b.nextKeyMisses(session({1, 2, 3, 4})), std::size_t(0));
+        QCOMPARE(b.nextKeyMisses(session({1, 3, 2, 4})), std::size_t(2)); // 3 after 1, 4 after 2
+    }
+
+    void detectionMasksEveryKeyOnce() {
+        std::vector<TokenSequence> seqs(2);
+        seqs[0].tokens = {4, 5, 6, 7, 8};
+        seqs[1].tokens = {9};
+        const ModelBatch b = detectionBatch(seqs, {{0, 0}, {0, 1}, {1, 0}}, 2);
+        QCOMPARE(b.rows, std::int64_t(3));
+        QCOMPARE(b.length, std::int64_t(6)); // [DIST] + 5
+        QCOMPARE(b.maskedIndex.size(), std::size_t(3 + 2 + 1));
+        QCOMPARE(b.tokens[0], std::int64_t(Vocabulary::kDist));
+        QCOMPARE(b.tokens[1], std::int64_t(Vocabulary::kMask)); // position 0 in pass 0
+        QCOMPARE(b.tokens[2], std::int64_t(5));
+        QCOMPARE(b.tokens[6 + 2], std::int64_t(Vocabulary::kMask)); // position 1 in pass 1
+        QCOMPARE(b.padding[2 * 6 + 2], std::uint8_t(1));           // short row padded
+    }
+
+    void trainingMasksAreSeededAndBertLike() {
+        std::vector<TokenSequence> seqs(200);
+        for (auto& s : seqs)
+            for (int k = 0; k < 20; ++k) s.tokens.push_back(4 + k % 10);
+        std::vector<std::uint32_t> rows(200);
+        for (std::uint32_t i = 0; i < 200; ++i) rows[i] = i;
+        const ModelBatch a = trainingBatch(seqs, rows, 0.5, 14, 99), b = trainingBatch(seqs, rows, 0.5, 14, 99);
+        QCOMPARE(a.tokens, b.tokens);
+        QCOMPARE(a.maskedIndex, b.maskedIndex);
+        const double share = double(a.maskedIndex.size()) / (200 * 20);
+        QVERIFY(share > 0.45 && share < 0.55);
+        std::size_t masks = 0;
+        for (auto i : a.maskedIndex) masks += a.tokens[std::size_t(i)] == Vocabulary::kMask;
+        const double maskShare = double(masks) / double(a.maskedIndex.size());
+        QVERIFY(maskShare > 0.77 && maskShare < 0.83); // 80% [MASK], the rest random or kept
+        // One-key sessions still get a masked key.
+        std::vector<TokenSequence> one(1);
+        one[0].tokens = {5};
+        QCOMPARE(trainingBatch(one, {0}, 0.01, 14, 1).maskedIndex.size(), std::size_t(1));
+    }
+
+    void lengthBatchesGroupSimilarLengths() {
+        std::vector<TokenSequence> seqs(640);
+        for (std::size_t i = 0; i < seqs.size(); ++i) seqs[i].tokens.assign(1 + (i * 37) % 200, 4);
+        const auto batches = lengthBatches(seqs, 32, 5);
+        QCOMPARE(batches.size(), std::size_t(20));
+        std::size_t padded = 0, real = 0;
+        for (const auto& b : batches) {
+            std::size_t longest = 0;
+            for (auto i : b) longest = std::max(longest, seqs[i].tokens.size());
+            for (auto i : b) {
+                padded += longest;
+                real += seqs[i].tokens.size();
+            }
+        }
+        QVERIFY(double(padded) / double(real) < 1.1); // < 10% padding
+        QCOMPARE(lengthBatches(seqs, 32, 5), batches); // seeded
+        QVERIFY(lengthBatches(seqs, 32, 6) != batches);
+    }
+
+    void tokenizeSplitsLongSessions() {
+        Session s = session(std::vector<std::int32_t>(25, 7));
+        Vocabulary v = Vocabulary::build({&s});
+        const auto seqs = tokenize({&s}, v, 10, false);
+        QCOMPARE(seqs.size(), std::size_t(3));
+        QCOMPARE(seqs[2].offset, std::uint32_t(20));
+        QCOMPARE(seqs[2].tokens.size(), std::size_t(5));
+        // With [END]: 26 tokens, the last one ends the last piece.
+        const auto ended = tokenize({&s}, v, 10, true);
+        QCOMPARE(ended.size(), std::size_t(3));
+        QCOMPARE(ended[2].tokens.size(), std::size_t(6));
+        QCOMPARE(ended[2].tokens.back(), Vocabulary::kEnd);
+        QCOMPARE(v.keyOf(Vocabulary::kEnd), Vocabulary::kEndKey);
+    }
+
+    void jsonWriter() {
+        JsonWriter j(false);
+        j.beginObject().field("a", 1).field("s", "x\"y\n").key("l").beginArray().value(0.5).value(std::nan("")).endArray();
+        j.key("e").beginObject().endObject().endObject();
+        QCOMPARE(QString::fromStdString(j.str()), QString("{\"a\":1,\"s\":\"x\\\"y\\n\",\"l\":[0.5,null],\"e\":{}}"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDetection)
+#include "test_detection.moc"
