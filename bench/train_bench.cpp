@@ -30,6 +30,16 @@ std::string datasetsDir() {
     return fs::exists(fs::path(dir) / "deeplog_hdfs" / "hdfs_train") ? dir : "";
 }
 
+/// Linux: restart the peak-RSS counter (VmHWM) so that each case reports its own peak.
+void resetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+double peakRssMiB() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+    return double(peakRssBytes()) / 1048576.0;
+}
+
 struct Figures {
     double sequencesPerSecond = 0, tokensPerSecond = 0, epochSeconds = 0;
     std::size_t sequences = 0;
@@ -102,23 +112,29 @@ int main(int argc, char** argv) {
     setenv("LOGBERT_DATASETS", root.c_str(), 1);
     const std::string work = (fs::temp_directory_path() / "logbert-train-bench").string();
     const std::string hdfs = std::string(LOGBERT_SOURCE_DIR) + "/examples/hdfs-deeplog.data.yaml";
-    const std::string longYaml = writeLongSessions(work + "/long", 400, 255);
+    // 254 keys + [END] + [DIST] = 256 tokens per sequence.
+    const std::string longYaml = writeLongSessions(work + "/long", 400, 254);
 
     std::printf("model: hidden 256, 4 layers, 4 heads (test preset), %d epoch(s) per figure\n\n", epochs);
-    std::printf("%-44s %7s %10s %11s %9s %12s\n", "case", "threads", "seq/s", "tokens/s", "epoch s", "sessions/s");
+    std::printf("%-44s %7s %10s %11s %9s %12s %9s\n", "case", "threads", "seq/s", "tokens/s", "epoch s", "sessions/s",
+                "peak MiB");
     for (int threads : threadCounts) {
+        resetPeakRss();
         const Figures a = train(hdfs, work + "/a", threads, 32, 256, epochs);
-        std::printf("%-44s %7d %10.1f %11.0f %9.1f %12s\n", "(a) train, HDFS sessions, batch 32", threads,
-                    a.sequencesPerSecond, a.tokensPerSecond, a.epochSeconds, "");
+        std::printf("%-44s %7d %10.1f %11.0f %9.1f %12s %9.0f\n", "(a) train, HDFS sessions, batch 32", threads,
+                    a.sequencesPerSecond, a.tokensPerSecond, a.epochSeconds, "", peakRssMiB());
+        resetPeakRss();
         const Figures b = train(longYaml, work + "/b", threads, 8, 256, epochs);
-        std::printf("%-44s %7d %10.1f %11.0f %9.1f %12s\n", "(b) train, batch 8 x 256 tokens", threads,
-                    b.sequencesPerSecond, b.tokensPerSecond, b.epochSeconds, "");
+        std::printf("%-44s %7d %10.1f %11.0f %9.1f %12s %9.0f\n", "(b) train, batch 8 x 256 tokens", threads,
+                    b.sequencesPerSecond, b.tokensPerSecond, b.epochSeconds, "", peakRssMiB());
         // Detection: every validation and test session of the HDFS split (22,838 + 486).
+        resetPeakRss();
         const EvaluationResult r = evaluateRun(work + "/a", nullptr, {}, threads);
-        std::printf("%-44s %7d %10s %11s %9.1f %12.0f\n", "detection, HDFS validation + test sessions", threads, "", "",
-                    r.scoringSeconds, double(r.sessionsScored) / r.scoringSeconds);
+        std::printf("%-44s %7d %10s %11s %9.1f %12.0f %9.0f\n", "detection, HDFS validation + test sessions", threads, "",
+                    "", r.scoringSeconds, double(r.sessionsScored) / r.scoringSeconds, peakRssMiB());
+        std::fflush(stdout);
     }
-    std::printf("\npeak RSS %.0f MiB\n", double(peakRssBytes()) / 1048576.0);
+    std::printf("\npeak RSS of the whole bench %.0f MiB\n", double(peakRssBytes()) / 1048576.0);
     fs::remove_all(work);
     return 0;
 }

@@ -76,4 +76,16 @@ double Arguments::number(const std::string& flag, double fallback, double lo, do
     return n;
 }
 
+ConfigSources configSources(const Arguments& args, const std::string& command) {
+    if (args.positionals().size() > 1) throw InputError(command, 0, "expected at most one RUN.yaml");
+    ConfigSources sources;
+    if (!args.positionals().empty()) sources.runFile = args.positionals().front();
+    sources.presetName = args.value("--preset");
+    sources.dataFile = args.value("--data");
+    sources.overrides = args.values("--set");
+    if (sources.runFile.empty() && sources.dataFile.empty())
+        throw InputError(command, 0, "expected RUN.yaml or --data DATA.yaml");
+    return sources;
+}
+
 } // namespace logbert::cli

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/run_config.h"
+
 namespace logbert::cli {
 
 /// A command's arguments: `--flag value` options (repeatable ones keep every value), boolean
@@ -27,5 +29,9 @@ private:
     std::set<std::string> switches_;
     std::vector<std::string> positionals_;
 };
+
+/// The config of `COMMAND RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]...`;
+/// an InputError when neither a run file nor a data file is given.
+ConfigSources configSources(const Arguments& args, const std::string& command);
 
 } // namespace logbert::cli

@@ -21,6 +21,7 @@ int detectCommand(const std::vector<std::string>& args, const JobControl& job);
 
 /// Evaluates a trained run (rebuilding its dataset when none is given), writes results.json and
 /// scores.csv, and prints the table (or the JSON).
-int runEvaluation(const std::string& runDir, std::shared_ptr<const Dataset> dataset, const JobControl& job, bool json);
+int runEvaluation(const std::string& runDir, std::shared_ptr<const Dataset> dataset, const JobControl& job, bool json,
+                  double projectNormals = 0);
 
 } // namespace logbert::cli

@@ -11,14 +11,7 @@ namespace logbert::cli {
 
 int datasetCommand(const std::vector<std::string>& argv, const JobControl& job) {
     Arguments args(argv, {"--preset", "--data", "--set"}, {"--print-config"});
-    if (args.positionals().size() > 1) throw InputError("dataset", 0, "expected at most one RUN.yaml");
-    ConfigSources sources;
-    if (!args.positionals().empty()) sources.runFile = args.positionals().front();
-    sources.presetName = args.value("--preset");
-    sources.dataFile = args.value("--data");
-    sources.overrides = args.values("--set");
-    if (sources.runFile.empty() && sources.dataFile.empty())
-        throw InputError("dataset", 0, "expected RUN.yaml or --data DATA.yaml");
+    const ConfigSources sources = configSources(args, "dataset");
 
     RunConfig config = loadRunConfig(sources);
     if (args.has("--print-config")) std::cout << config.toYaml() << "\n";

@@ -24,7 +24,7 @@ int detectCommand(const std::vector<std::string>& argv, const JobControl& job) {
     }
     for (const auto& f : r.flagged) {
         std::printf("%s  keys %u  misses %u  distance %.4g  (%s)\n", f.id.c_str(), f.score.keys, f.score.missesAt(r.thresholds.topG),
-                    f.score.distance, f.byMisses && f.byDistance ? "misses+distance" : f.byMisses ? "misses" : "distance");
+                    f.score.distance, reasonOf(f).c_str());
         for (const auto& l : f.lines) std::printf("    %s\n", l.c_str());
     }
     return 0;

@@ -9,7 +9,8 @@
 
 namespace logbert::cli {
 
-int runEvaluation(const std::string& runDir, std::shared_ptr<const Dataset> dataset, const JobControl& job, bool json) {
+int runEvaluation(const std::string& runDir, std::shared_ptr<const Dataset> dataset, const JobControl& job, bool json,
+                  double projectNormals) {
     if (!json) std::cerr << "evaluating " << runDir << " ...\n";
     if (!dataset) {
         const RunConfig config = loadRunFolderConfig(runDir);
@@ -17,13 +18,13 @@ int runEvaluation(const std::string& runDir, std::shared_ptr<const Dataset> data
     }
     const EvaluationResult result = evaluateRun(runDir, dataset, job);
     saveEvaluation(runDir, result, *dataset);
-    if (json) std::cout << evaluationJson(result);
-    else std::cout << evaluationTable(result);
+    if (json) std::cout << evaluationJson(result, projectNormals);
+    else std::cout << evaluationTable(result, projectNormals);
     return 0;
 }
 
 int evaluateCommand(const std::vector<std::string>& argv, const JobControl& job) {
-    Arguments args(argv, {"--data"}, {"--json"});
+    Arguments args(argv, {"--data", "--project-normals"}, {"--json"});
     if (args.positionals().size() != 1) throw InputError("evaluate", 0, "expected one RUN_DIR");
     const std::string runDir = args.positionals().front();
     std::shared_ptr<const Dataset> dataset;
@@ -41,7 +42,7 @@ int evaluateCommand(const std::vector<std::string>& argv, const JobControl& job)
                                  "parse); use 'logbert detect RUN_DIR FILE...' for new raw logs");
         dataset = std::make_shared<Dataset>(buildDataset(config.data, job));
     }
-    return runEvaluation(runDir, dataset, job, args.has("--json"));
+    return runEvaluation(runDir, dataset, job, args.has("--json"), args.number("--project-normals", 0, 0, 1e12));
 }
 
 } // namespace logbert::cli

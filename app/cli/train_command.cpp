@@ -23,14 +23,7 @@ int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
         params.config = loadRunFolderConfig(params.runDir);
         params.resume = true;
     } else {
-        if (args.positionals().size() > 1) throw InputError("train", 0, "expected at most one RUN.yaml");
-        ConfigSources sources;
-        if (!args.positionals().empty()) sources.runFile = args.positionals().front();
-        sources.presetName = args.value("--preset");
-        sources.dataFile = args.value("--data");
-        sources.overrides = args.values("--set");
-        if (sources.runFile.empty() && sources.dataFile.empty())
-            throw InputError("train", 0, "expected RUN.yaml or --data DATA.yaml (and --out RUN_DIR)");
+        const ConfigSources sources = configSources(args, "train");
         if (!args.has("--out")) throw InputError("train", 0, "expected --out RUN_DIR (the run folder to create)");
         params.runDir = args.value("--out");
         params.config = loadRunConfig(sources);

@@ -256,6 +256,7 @@ const std::vector<Field>& schema() {
         {"detection.mask_passes", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.maskPasses = int(asInt(e, k, 1, 64)); }},
         {"detection.target_fpr", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.targetFpr = asFloat(e, k, {0, 0.5, true, false}); }},
         {"detection.distance_tail", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.distanceTail = asFloat(e, k, {0, 0.5, true, false}); }},
+        {"detection.distance_margin", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.distanceMargin = asFloat(e, k, {1, 1e6, false, false}); }},
         {"detection.batch_size", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.batchSize = int(asInt(e, k, 1, 1 << 16)); }},
     };
     return fields;
@@ -621,6 +622,7 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "mask_passes" << YAML::Value << detection.maskPasses
         << YAML::Key << "target_fpr" << YAML::Value << detection.targetFpr
         << YAML::Key << "distance_tail" << YAML::Value << detection.distanceTail
+        << YAML::Key << "distance_margin" << YAML::Value << detection.distanceMargin
         << YAML::Key << "batch_size" << YAML::Value << detection.batchSize << YAML::EndMap;
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";

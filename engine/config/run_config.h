@@ -98,10 +98,11 @@ struct TrainingConfig {
 
 /// The `detection:` section: how sessions are scored and flagged.
 struct DetectionConfig {
-    int topG = 9;                ///< largest g tried: a masked key is a miss when not among the top-g predictions
+    int topG = 9;                ///< a masked key is a miss when it is not among the top-g predictions
     int maskPasses = 2;          ///< position p is masked in pass p mod passes: every key is scored once
-    double targetFpr = 0.001;    ///< false-positive rate the miss-ratio threshold allows on normal validation data
-    double distanceTail = 1e-5;  ///< tail probability of the fitted distance tail where the distance threshold sits
+    double targetFpr = 0.001;    ///< false-positive rate the miss rules may reach on normal validation data
+    double distanceTail = 1e-5;  ///< tail probability of the fitted distance tail (see chooseThresholds)
+    double distanceMargin = 4;   ///< the distance threshold's factor over the validation evidence
     int batchSize = 128;
 };
 

@@ -30,6 +30,7 @@ Thresholds loadThresholds(const std::string& runDir) {
         Thresholds out;
         out.topG = t["top_g"].as<int>();
         out.missRatio = t["miss_ratio"].as<double>();
+        out.endG = t["end_g"] ? t["end_g"].as<int>() : 0;
         out.distance = t["distance"].IsNull() ? std::numeric_limits<double>::infinity() : t["distance"].as<double>();
         out.method = t["method"] ? t["method"].as<std::string>() : "";
         return out;
@@ -86,11 +87,19 @@ DetectionResult detectAnomalies(const std::string& runDir, const std::vector<std
         f.score = scores[i];
         f.byMisses = t.byMisses(scores[i]);
         f.byDistance = t.byDistance(scores[i]);
+        f.endedEarly = t.byEnd(scores[i]) && !t.byKeyMisses(scores[i]);
         for (const auto& l : sessions[i]->lines) f.lines.push_back(d.files[l.file] + ":" + std::to_string(l.line));
         result.flagged.push_back(std::move(f));
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
+}
+
+std::string reasonOf(const FlaggedSession& f) {
+    std::string reason;
+    if (f.byMisses) reason = f.endedEarly ? "ended early" : "misses";
+    if (f.byDistance) reason += reason.empty() ? "distance" : "+distance";
+    return reason;
 }
 
 void writeDetections(const std::string& path, const DetectionResult& r) {
@@ -102,7 +111,7 @@ void writeDetections(const std::string& path, const DetectionResult& r) {
     for (const auto& f : r.flagged) {
         writeCsvField(out, f.id);
         std::snprintf(buf, sizeof buf, ",%u,%u,%.6g,%.6g,", f.score.keys, f.score.missesAt(g), f.score.missRatioAt(g), f.score.distance);
-        out << buf << (f.byMisses && f.byDistance ? "misses+distance" : f.byMisses ? "misses" : "distance") << ',';
+        out << buf << reasonOf(f) << ',';
         std::string lines;
         for (const auto& l : f.lines) lines += (lines.empty() ? "" : " ") + l;
         writeCsvField(out, lines);

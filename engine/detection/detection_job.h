@@ -16,6 +16,7 @@ struct FlaggedSession {
     std::string id;
     SessionScore score;
     bool byMisses = false, byDistance = false;
+    bool endedEarly = false; ///< flagged by misses only because the session stopped where no end was expected
     std::vector<std::string> lines; ///< "file:line" of each of its log lines (empty for key sequences)
 };
 
@@ -38,6 +39,9 @@ DetectionResult detectAnomalies(const std::string& runDir, const std::vector<std
 /// Writes the flagged sessions as CSV (atomically): session, keys, misses, miss_ratio, distance,
 /// reason, lines.
 void writeDetections(const std::string& path, const DetectionResult& result);
+
+/// "misses", "ended early", "distance", or a combination, for listings.
+std::string reasonOf(const FlaggedSession& flagged);
 
 /// Reads the thresholds chosen at evaluation from a run's results.json.
 Thresholds loadThresholds(const std::string& runDir);

@@ -64,9 +64,10 @@ void writeConfusion(JsonWriter& j, const Confusion& c) {
     j.field("accuracy", c.accuracy()).field("specificity", c.specificity()).field("fpr", c.fpr());
 }
 
-void writeDetector(JsonWriter& j, const DetectorReport& d) {
+void writeDetector(JsonWriter& j, const DetectorReport& d, double projectNormals) {
     j.key(d.key).beginObject();
     writeConfusion(j, d.test);
+    if (projectNormals > 0) j.field("projected_f1", d.test.projectedF1(projectNormals));
     j.field("name", d.name).field("description", d.description);
     j.endObject();
 }
@@ -128,13 +129,13 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
         (s.label == Label::Anomaly ? validationAnomalies : validationNormals).push_back(s.score);
     }
     result.thresholds = chooseThresholds(validationNormals, validationAnomalies, config.detection.topG, config.detection.targetFpr,
-                                         config.detection.distanceTail);
+                                         DistanceRule{config.detection.distanceTail, config.detection.distanceMargin});
     const Thresholds& t = result.thresholds;
 
     control.report("baselines", 0, 0);
     const BaselineDetectors baselines(d.sessionsIn(Split::Train), config.detection.topG);
     DetectorReport logbert{"logbert", "LogBERT", "masked-key misses above the ratio OR [DIST] distance above the threshold", {}};
-    DetectorReport misses{"logbert_misses", "LogBERT misses only", "share of masked keys outside the top-g above the ratio (the paper's rule)", {}};
+    DetectorReport misses{"logbert_misses", "LogBERT misses only", "share of masked keys outside the top-g above the ratio (the paper's rule), or [END] outside the top-g for [END]", {}};
     DetectorReport distance{"logbert_distance", "LogBERT distance only", "[DIST] distance to the centre above the threshold", {}};
     DetectorReport unseenKey{"unseen_key", "Unseen key", "a key never seen in a training session", {}};
     DetectorReport unseenSet{"unseen_key_set", "Unseen key set", "a set of distinct keys no training session has", {}};
@@ -167,7 +168,8 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
     for (double r : thinned(ratios, 200))
         result.missSweep.push_back(sweepPoint(result.sessions, r, [&](const SessionScore& s) {
             const auto misses = s.missesAt(t.topG);
-            return (misses > 0 && double(misses) / double(s.masked) > r) || t.byDistance(s);
+            return (misses > 0 && double(misses) / double(std::max(1u, s.keysMasked())) > r) || t.byEnd(s) ||
+                   t.byDistance(s);
         }));
     for (double dist : thinned(distances, 200))
         result.distanceSweep.push_back(sweepPoint(result.sessions, dist, [&](const SessionScore& s) {
@@ -195,22 +197,23 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
     return result;
 }
 
-std::string evaluationJson(const EvaluationResult& r) {
+std::string evaluationJson(const EvaluationResult& r, double projectNormals) {
     JsonWriter j;
     j.beginObject();
-    writeDetector(j, r.detectors[0]);
+    writeDetector(j, r.detectors[0], projectNormals);
     j.key("baselines").beginObject();
     for (const auto& d : r.detectors)
-        if (d.key == "unseen_key" || d.key == "unseen_key_set" || d.key == "next_key") writeDetector(j, d);
+        if (d.key == "unseen_key" || d.key == "unseen_key_set" || d.key == "next_key") writeDetector(j, d, projectNormals);
     j.endObject();
     j.key("variants").beginObject();
     for (const auto& d : r.detectors)
-        if (d.key == "logbert_misses" || d.key == "logbert_distance" || d.key == "combined") writeDetector(j, d);
+        if (d.key == "logbert_misses" || d.key == "logbert_distance" || d.key == "combined") writeDetector(j, d, projectNormals);
     j.endObject();
     j.key("thresholds").beginObject()
         .field("top_g", r.thresholds.topG)
         .field("mask_passes", r.maskPasses)
         .field("miss_ratio", r.thresholds.missRatio)
+        .field("end_g", r.thresholds.endG)
         .field("distance", r.thresholds.distance)
         .field("method", r.thresholds.method)
         .endObject();
@@ -221,6 +224,7 @@ std::string evaluationJson(const EvaluationResult& r) {
         .field("test_anomaly", std::uint64_t(r.testAnomaly))
         .endObject();
     j.field("verdict", r.verdict);
+    if (projectNormals > 0) j.field("projected_normals", projectNormals);
     j.key("timing").beginObject()
         .field("sessions_scored", std::uint64_t(r.sessionsScored))
         .field("seconds", r.scoringSeconds)
@@ -236,21 +240,28 @@ std::string evaluationJson(const EvaluationResult& r) {
     return j.str() + "\n";
 }
 
-std::string evaluationTable(const EvaluationResult& r) {
+std::string evaluationTable(const EvaluationResult& r, double projectNormals) {
     std::ostringstream out;
     char line[256];
-    std::snprintf(line, sizeof line, "%-28s %7s %7s %7s %7s %9s %7s %7s %9s\n", "detector", "TP", "FP", "FN", "TN",
-                  "precision", "recall", "F1", "FPR");
+    std::snprintf(line, sizeof line, "%-28s %7s %7s %7s %7s %9s %7s %7s %9s%s\n", "detector", "TP", "FP", "FN", "TN",
+                  "precision", "recall", "F1", "FPR", projectNormals > 0 ? "  proj. F1" : "");
     out << line;
     for (const auto& d : r.detectors) {
         const auto& c = d.test;
-        std::snprintf(line, sizeof line, "%-28s %7llu %7llu %7llu %7llu %9.4f %7.4f %7.4f %9.6f\n", d.name.c_str(),
+        char projected[32] = "";
+        if (projectNormals > 0) std::snprintf(projected, sizeof projected, "  %9.4f", c.projectedF1(projectNormals));
+        std::snprintf(line, sizeof line, "%-28s %7llu %7llu %7llu %7llu %9.4f %7.4f %7.4f %9.6f%s\n", d.name.c_str(),
                       (unsigned long long)c.tp, (unsigned long long)c.fp, (unsigned long long)c.fn,
-                      (unsigned long long)c.tn, c.precision(), c.recall(), c.f1(), c.fpr());
+                      (unsigned long long)c.tn, c.precision(), c.recall(), c.f1(), c.fpr(), projected);
         out << line;
     }
+    if (projectNormals > 0)
+        out << "proj. F1: F1 with the false positives scaled to " << std::llround(projectNormals)
+            << " normal sessions at the same false-positive rate\n";
     out << "test: " << r.testNormal << " normal, " << r.testAnomaly << " anomalous sessions; thresholds: miss ratio > "
-        << r.thresholds.missRatio << " (top-" << r.thresholds.topG << ") or distance > " << r.thresholds.distance << "\n";
+        << r.thresholds.missRatio << " (top-" << r.thresholds.topG << ")";
+    if (r.thresholds.endG > 0) out << " or [END] outside the top-" << r.thresholds.endG;
+    out << " or distance > " << r.thresholds.distance << "\n";
     out << "chosen on " << r.thresholds.method << "\n";
     out << r.verdict << "\n";
     return out.str();
@@ -260,23 +271,27 @@ void saveEvaluation(const std::string& runDir, const EvaluationResult& r, const 
     writeFileAtomically(runFilePath(runDir, run_files::kResults), evaluationJson(r));
     AtomicFile file(runFilePath(runDir, run_files::kScores));
     auto& out = file.stream();
-    out << "session,split,label,keys,masked,misses,miss_ratio,distance,flagged,by_misses,by_distance,"
+    out << "session,split,label,keys,masked,misses,miss_ratio,end_rank,distance,flagged,by_misses,by_distance,"
            "unseen_key,unseen_key_set,next_key_misses,missed\n";
     char buf[64];
     for (const auto& s : r.sessions) {
         writeCsvField(out, d.sessions[s.index].id);
         out << ',' << splitName(s.split) << ',' << labelName(s.label) << ',' << s.score.keys << ',' << s.score.masked
             << ',' << s.score.missesAt(r.thresholds.topG) << ',';
-        std::snprintf(buf, sizeof buf, "%.6g,%.6g", s.score.missRatioAt(r.thresholds.topG), s.score.distance);
+        std::snprintf(buf, sizeof buf, "%.6g,%d,%.6g", s.score.missRatioAt(r.thresholds.topG), s.score.endRank,
+                      s.score.distance);
         out << buf << ',' << s.flagged << ',' << r.thresholds.byMisses(s.score) << ','
             << r.thresholds.byDistance(s.score) << ',' << s.unseenKey << ',' << s.unseenKeySet << ','
             << s.nextKeyMisses << ',';
-        // "position:key@rank>p1|p2|..." for every key that was not the first choice (a miss when
-        // rank >= top_g), ';'-separated; key -2 is the end of the session.
+        // "position:key@rank~probability>p1|p2|..." for every key that was not the first choice
+        // (a miss when rank >= top_g), ';'-separated; key -2 is the end of the session.
         std::string missed;
         for (const auto& m : s.score.missed) {
             if (!missed.empty()) missed += ';';
-            missed += std::to_string(m.position) + ':' + std::to_string(m.key) + '@' + std::to_string(m.rank) + '>';
+            char probability[24];
+            std::snprintf(probability, sizeof probability, "%.3g", double(m.probability));
+            missed += std::to_string(m.position) + ':' + std::to_string(m.key) + '@' + std::to_string(m.rank) + '~' +
+                      probability + '>';
             for (std::size_t k = 0; k < m.predictions.size(); ++k)
                 missed += (k ? "|" : "") + std::to_string(m.predictions[k]);
         }

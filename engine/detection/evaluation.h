@@ -65,10 +65,12 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
 /// Writes results.json and scores.csv into the run folder (atomically).
 void saveEvaluation(const std::string& runDir, const EvaluationResult& result, const Dataset& dataset);
 
-/// The `--json` form of results: {"logbert": {...}, "baselines": {...}, ...}.
-std::string evaluationJson(const EvaluationResult& result);
+/// The `--json` form of results: {"logbert": {...}, "baselines": {...}, ...}. With
+/// `projectNormals` > 0 each detector also gets "projected_f1": its F1 if the test set had that
+/// many normal sessions at the same false-positive rate (a sample of the normals -> the full set).
+std::string evaluationJson(const EvaluationResult& result, double projectNormals = 0);
 
-/// A plain-text table of every detector.
-std::string evaluationTable(const EvaluationResult& result);
+/// A plain-text table of every detector (with a projected F1 column, as above).
+std::string evaluationTable(const EvaluationResult& result, double projectNormals = 0);
 
 } // namespace logbert

@@ -79,11 +79,17 @@ std::vector<SessionScore> SessionScorer::score(const std::vector<const Session*>
     specials.narrow(0, 0, Vocabulary::kEnd).fill_(-std::numeric_limits<float>::infinity());
     specials = specials.to(impl_->device);
 
-    for (std::size_t begin = 0; begin < rows.size(); begin += batchRows) {
+    // Rows are sorted by length; a batch holds at most batchRows rows and batchRows * 64 tokens,
+    // so that attention over long sessions (it grows with rows x length^2) stays small.
+    const std::size_t tokenBudget = batchRows * 64;
+    for (std::size_t begin = 0, end = 0; begin < rows.size(); begin = end) {
         control.throwIfCancelled();
         control.report("scoring sessions", begin, rows.size());
-        const std::vector<PassRow> part(rows.begin() + std::ptrdiff_t(begin),
-                                        rows.begin() + std::ptrdiff_t(std::min(rows.size(), begin + batchRows)));
+        end = begin + 1;
+        while (end < rows.size() && end - begin < batchRows &&
+               (end - begin + 1) * (sequences[rows[end].sequence].tokens.size() + 1) <= tokenBudget)
+            ++end;
+        const std::vector<PassRow> part(rows.begin() + std::ptrdiff_t(begin), rows.begin() + std::ptrdiff_t(end));
         const ModelBatch batch = detectionBatch(sequences, part, passes);
         const BatchTensors t = toTensors(batch, impl_->device);
         auto hidden = model->forward(t.tokens, t.padding);
@@ -96,7 +102,10 @@ std::vector<SessionScore> SessionScorer::score(const std::vector<const Session*>
         if (batch.maskedIndex.empty() || g <= 0) continue;
         auto logits = model->maskedLogits(hidden, t.maskedIndex) + specials;
         // Rank of the true key: how many predictions score above it.
-        auto ranks = (logits > logits.gather(1, t.targets.unsqueeze(1))).sum(1).to(torch::kCPU).contiguous();
+        auto trueLogit = logits.gather(1, t.targets.unsqueeze(1));
+        auto ranks = (logits > trueLogit).sum(1).to(torch::kCPU).contiguous();
+        auto probabilities = torch::softmax(logits, 1).gather(1, t.targets.unsqueeze(1)).squeeze(1).to(torch::kCPU).contiguous();
+        auto probA = probabilities.accessor<float, 1>();
         auto top = std::get<1>(logits.topk(g, 1)).to(torch::kCPU).contiguous();
         auto rankA = ranks.accessor<std::int64_t, 1>();
         auto topA = top.accessor<std::int64_t, 2>();
@@ -106,12 +115,14 @@ std::vector<SessionScore> SessionScorer::score(const std::vector<const Session*>
             const TokenSequence& seq = sequences[part[r].sequence];
             SessionScore& s = scores[seq.session];
             ++s.masked;
+            if (batch.targets[m] == Vocabulary::kEnd) s.endRank = std::int32_t(rankA[std::int64_t(m)]);
             if (rankA[std::int64_t(m)] == 0) continue;
             MissedKey miss;
             miss.position = seq.offset + std::uint32_t(column - 1);
             const auto& keys = sessions[seq.session]->keys;
             miss.key = miss.position < keys.size() ? keys[miss.position] : Vocabulary::kEndKey;
             miss.rank = std::uint32_t(rankA[std::int64_t(m)]);
+            miss.probability = probA[std::int64_t(m)];
             for (std::int64_t k = 0; k < g; ++k)
                 miss.predictions.push_back(impl_->vocabulary.keyOf(std::int32_t(topA[std::int64_t(m)][k])));
             s.missed.push_back(std::move(miss));

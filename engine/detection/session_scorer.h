@@ -20,6 +20,7 @@ struct MissedKey {
     std::int32_t key = 0;                  ///< the true log key (one never seen in training, or
                                            ///< Vocabulary::kEndKey: the session ended here)
     std::uint32_t rank = 0;                ///< predictions ranked above the true key (0: first choice)
+    float probability = 0;                 ///< the model's probability of the true key
     std::vector<std::int32_t> predictions; ///< the model's top detection.top_g keys, most likely first
                                            ///< (kEndKey: "end")
 };
@@ -29,15 +30,17 @@ struct SessionScore {
     std::uint32_t keys = 0;   ///< session length
     std::uint32_t masked = 0; ///< keys (and [END]) masked and predicted: every one, see DetectionConfig::maskPasses
     double distance = 0;      ///< squared distance of h_DIST to the centre of normal sessions
-    std::vector<MissedKey> missed; ///< the masked keys that were not the first choice, by position
+    std::int32_t endRank = -1; ///< rank of [END] where the session ends (-1: no [END] scored)
+    std::vector<MissedKey> missed; ///< the masked keys (and [END]) that were not the first choice
 
-    /// Masked keys outside the top-g predictions.
+    /// Masked log keys outside the top-g predictions ([END] not counted).
     std::uint32_t missesAt(int g) const {
         std::uint32_t n = 0;
-        for (const auto& m : missed) n += m.rank >= std::uint32_t(g);
+        for (const auto& m : missed) n += m.key != Vocabulary::kEndKey && m.rank >= std::uint32_t(g);
         return n;
     }
-    double missRatioAt(int g) const { return masked ? double(missesAt(g)) / double(masked) : 0.0; }
+    std::uint32_t keysMasked() const { return masked - (endRank >= 0 ? 1 : 0); }
+    double missRatioAt(int g) const { return keysMasked() ? double(missesAt(g)) / double(keysMasked()) : 0.0; }
 };
 
 /// Scores sessions with a trained run's model (model.pt, vocabulary, config). Every key is

@@ -75,7 +75,7 @@ std::size_t flaggedByMisses(const std::vector<SessionScore>& normals, int g, dou
     t.topG = g;
     t.missRatio = r;
     std::size_t flagged = 0;
-    for (const auto& s : normals) flagged += t.byMisses(s);
+    for (const auto& s : normals) flagged += t.byKeyMisses(s);
     return flagged;
 }
 
@@ -98,18 +98,33 @@ std::string number(double v) {
 } // namespace
 
 Thresholds chooseThresholds(const std::vector<SessionScore>& normals, const std::vector<SessionScore>& anomalies,
-                            int maxTopG, double targetFpr, double distanceTail) {
+                            int topG, double targetFpr, const DistanceRule& distanceRule) {
     Thresholds t;
-    t.topG = std::max(1, maxTopG);
+    t.topG = std::max(1, topG);
     if (normals.empty()) {
         t.missRatio = 0;
+        t.endG = t.topG;
         t.distance = std::numeric_limits<double>::infinity();
-        t.method = "no normal validation sessions: any masked key outside the top-" + std::to_string(t.topG) +
-                   " flags; the distance is not used";
+        t.method = "no normal validation sessions: any key outside the top-" + std::to_string(t.topG) +
+                   " or [END] outside the top-" + std::to_string(t.endG) + " flags; the distance is not used";
         return t;
     }
+    const std::size_t allowed = binomialQuantile(normals.size(), targetFpr, 0.95);
+
+    // [END]: the smallest g that keeps the normal sessions within the allowance.
+    int largestEndRank = -1;
+    for (const auto& s : normals) largestEndRank = std::max(largestEndRank, s.endRank);
+    t.endG = 0;
+    if (largestEndRank >= 0) {
+        for (int g = 1; g <= largestEndRank + 1 && !t.endG; ++g) {
+            std::size_t flagged = 0;
+            for (const auto& s : normals) flagged += s.endRank >= g;
+            if (flagged <= allowed) t.endG = g;
+        }
+    }
+
     if (!anomalies.empty()) {
-        // Labelled validation data: the best validation F1 over g, r and d.
+        // Labelled validation data: the best validation F1 over r and d.
         std::vector<double> distances;
         for (const auto* v : {&normals, &anomalies})
             for (const auto& s : *v) distances.push_back(s.distance);
@@ -117,49 +132,44 @@ Thresholds chooseThresholds(const std::vector<SessionScore>& normals, const std:
         std::sort(distances.begin(), distances.end());
         distances.erase(std::unique(distances.begin(), distances.end()), distances.end());
         double bestF1 = -1;
-        for (int g = 1; g <= maxTopG; ++g) {
-            for (double r : ratioCandidates(normals, anomalies, g)) {
-                for (double d : distances) {
-                    Thresholds c;
-                    c.topG = g, c.missRatio = r, c.distance = d;
-                    Confusion m;
-                    for (const auto& s : normals) m.add(false, c.flags(s));
-                    for (const auto& s : anomalies) m.add(true, c.flags(s));
-                    if (m.f1() > bestF1) {
-                        bestF1 = m.f1();
-                        t = c;
-                    }
+        Thresholds best = t;
+        for (double r : ratioCandidates(normals, anomalies, t.topG)) {
+            for (double d : distances) {
+                Thresholds c = t;
+                c.missRatio = r, c.distance = d;
+                Confusion m;
+                for (const auto& s : normals) m.add(false, c.flags(s));
+                for (const auto& s : anomalies) m.add(true, c.flags(s));
+                if (m.f1() > bestF1) {
+                    bestF1 = m.f1();
+                    best = c;
                 }
             }
         }
+        t = best;
         t.method = "best F1 on the labelled validation part (" + std::to_string(normals.size()) + " normal, " +
                    std::to_string(anomalies.size()) + " anomalous sessions): F1 " + number(bestF1);
         return t;
     }
 
-    t.distance = robustDistanceThreshold(normals, distanceTail);
-    // A few hundred sessions cannot show a rate of 0.1%: allow as many flagged validation
-    // normals as a true rate of targetFpr gives 95% of the time, so that one odd session does
-    // not decide the rule for every anomaly.
-    const std::size_t allowed = binomialQuantile(normals.size(), targetFpr, 0.95);
-    t.missRatio = 0;
-    t.topG = 0;
-    for (int g = 1; g <= maxTopG && !t.topG; ++g)
-        if (flaggedByMisses(normals, g, 0.0) <= allowed) t.topG = g;
-    if (!t.topG) {
-        t.topG = maxTopG;
-        const auto ratios = ratioCandidates(normals, {}, maxTopG);
-        t.missRatio = ratios.back();
-        for (double r : ratios)
-            if (flaggedByMisses(normals, maxTopG, r) <= allowed) {
-                t.missRatio = r;
-                break;
-            }
-    }
-    t.method = std::to_string(normals.size()) + " normal validation sessions: top-" + std::to_string(t.topG) +
-               " and miss ratio flagging at most " + std::to_string(allowed) + " of them (target false-positive rate " +
-               number(targetFpr) + "); distance where a robust Pareto tail fit of their distances falls to " +
-               number(distanceTail);
+    const auto ratios = ratioCandidates(normals, {}, t.topG);
+    t.missRatio = ratios.back();
+    for (double r : ratios)
+        if (flaggedByMisses(normals, t.topG, r) <= allowed) {
+            t.missRatio = r;
+            break;
+        }
+    // Like the miss rules, the distance may flag `allowed` validation sessions (so that one or two
+    // odd ones cannot move it), then the margin.
+    std::vector<double> distances;
+    for (const auto& s : normals) distances.push_back(s.distance);
+    std::sort(distances.begin(), distances.end());
+    const double beyondAllowed = distances[distances.size() - 1 - std::min(allowed, distances.size() - 1)];
+    t.distance = distanceRule.margin * std::max(beyondAllowed, robustDistanceThreshold(normals, distanceRule.tail));
+    t.method = std::to_string(normals.size()) + " normal validation sessions, each rule flagging at most " +
+               std::to_string(allowed) + " of them (target false-positive rate " + number(targetFpr) +
+               "); distance " + number(distanceRule.margin) + "x that point or a robust Pareto tail fit at " +
+               number(distanceRule.tail) + ", whichever is larger";
     return t;
 }
 

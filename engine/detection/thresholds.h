@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -9,39 +10,51 @@
 
 namespace logbert {
 
-/// LogBERT's decision rule, with both of its signals: a session is anomalous when the share of
-/// its masked keys outside the top-g predictions exceeds `missRatio`, OR when the distance of
-/// its [DIST] state to the centre exceeds `distance`. Misses catch wrong keys in long sessions;
-/// the distance catches short sessions (HDFS: a third of the anomalies have 2-3 keys), where
-/// one or two predictions say little.
+/// LogBERT's decision rule, with both of its signals. A session is anomalous when
+/// - the share of its masked keys outside the top-g predictions exceeds `missRatio` (the paper's
+///   rule), OR its [END] is outside the top-`endG` (it stops where the model did not expect an
+///   end: HDFS blocks of 2-3 keys, a third of the anomalies, which key misses cannot see), OR
+/// - the distance of its [DIST] state to the centre of normal sessions exceeds `distance`.
+/// [END] gets its own g because after the last key the plausible alternatives are the keys that
+/// could continue the session: [END] ranks behind them even when it is very unlikely.
 struct Thresholds {
     int topG = 1;         ///< a masked key is a miss when it is not among the top-g predictions
     double missRatio = 0; ///< flagged when the share of misses > this (0: any miss)
+    int endG = 0;         ///< flagged when [END] ranks >= endG (0: not used)
     double distance = 0;  ///< flagged when distance > this
     std::string method;   ///< how they were chosen, for the report
 
-    bool byMisses(const SessionScore& s) const {
+    bool byKeyMisses(const SessionScore& s) const {
         const auto misses = s.missesAt(topG);
-        return misses > 0 && double(misses) / double(s.masked) > missRatio;
+        return misses > 0 && double(misses) / double(std::max(1u, s.keysMasked())) > missRatio;
     }
+    bool byEnd(const SessionScore& s) const { return endG > 0 && s.endRank >= endG; }
+    bool byMisses(const SessionScore& s) const { return byKeyMisses(s) || byEnd(s); }
     bool byDistance(const SessionScore& s) const { return s.distance > distance; }
     bool flags(const SessionScore& s) const { return byMisses(s) || byDistance(s); }
 };
 
-/// Chooses the thresholds on validation data only, never on the test set; g is at most `maxTopG`.
-/// - With labelled validation anomalies: the g, r and d that maximize validation F1.
-/// - Otherwise, from the normal validation sessions only. g is the smallest for which "any miss"
-///   flags no more of them than a true false-positive rate of `targetFpr` would in 95% of samples
-///   (the sharpest test the normal data allows); if even maxTopG cannot, g = maxTopG and the miss
-///   ratio is the smallest that keeps within that allowance. The distance threshold is where a Pareto tail,
-///   fitted robustly to the largest 10% of their distances, falls to `distanceTail`: neither the
-///   single most extreme validation session (which may be an odd normal one, and would push the
-///   threshold past the anomalies) nor a bulk fit (normal distances have a heavy tail) decides it.
-///   `distanceTail` is far below the target rate on purpose: a few hundred validation sessions
-///   cannot show the rare normal modes that a full test set holds.
+/// How the distance threshold is placed (DetectionConfig::distanceTail and distanceMargin).
+struct DistanceRule {
+    double tail = 1e-5;
+    double margin = 4;
+};
+
+/// Chooses the thresholds on validation data only, never on the test set.
+/// - g for keys is `topG` (the paper's top-g; 9 by default).
+/// - Without labelled anomalies, from the normal validation sessions: each miss rule may flag no
+///   more of them than a true false-positive rate of `targetFpr` would in 95% of samples (a few
+///   hundred sessions cannot show a rate of 0.1%, and one odd session must not switch a rule
+///   off). The miss ratio is the smallest within that allowance; endG is the smallest g for
+///   [END] within it. The distance flags sessions far outside everything normal: `margin` times
+///   the larger of the point beyond which that allowance of validation sessions lies and the point
+///   where a Pareto tail, fitted robustly (median log-excess) to the largest 10% of the distances,
+///   falls to `tail`. Validation sessions cannot show the rare normal modes a full test set holds
+///   (on HDFS, long blocks whose [DIST] lies 2-4x beyond every validation session): the margin.
+/// - With labelled validation anomalies: endG as above, and the r and d that maximize validation F1.
 Thresholds chooseThresholds(const std::vector<SessionScore>& validationNormals,
-                            const std::vector<SessionScore>& validationAnomalies, int maxTopG, double targetFpr,
-                            double distanceTail);
+                            const std::vector<SessionScore>& validationAnomalies, int topG, double targetFpr,
+                            const DistanceRule& distanceRule);
 
 /// Smallest k with P(X <= k) >= confidence for X ~ Binomial(n, p).
 std::size_t binomialQuantile(std::size_t n, double p, double confidence);
