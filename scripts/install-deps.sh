@@ -6,7 +6,7 @@ set -euo pipefail
 
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang
-  qt6-base-dev libqcustomplot-dev
+  qt6-base-dev qt6-svg-dev libqcustomplot-dev
   libtorch-dev libopenblas0-openmp   # without OpenBLAS, LibTorch uses the reference BLAS (~25x slower)
   libyaml-cpp-dev libre2-dev zlib1g-dev
   xvfb xauth                         # GUI screenshots and runs without a display

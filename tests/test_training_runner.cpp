@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Qt side of training: the runner delivers the engine job's progress on the GUI thread,
+// pauses, stops within a second and reports failures; the live chart coalesces replots and
+// exports. Offscreen, with a tiny model on generated demo data.
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include "app/adapters/training_runner.h"
+#include "engine/config/run_config.h"
+#include "engine/demo/demo_generator.h"
+#include "widgets/live_chart.h"
+
+using namespace logbert;
+using namespace logbert::gui;
+
+class TestTrainingRunner : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    DemoSummary demo;
+
+    TrainingParams params(const QString& name, std::vector<std::string> extra = {}) {
+        ConfigSources s;
+        s.runFile = demo.configPath;
+        s.overrides = {"model.hidden_size=32", "model.num_hidden_layers=1", "model.num_attention_heads=2",
+                       "model.max_seq_len=64", "training.num_epochs=200", "training.batch_size=8",
+                       "training.threads=1"};
+        for (auto& e : extra) s.overrides.push_back(e);
+        return TrainingParams{loadRunConfig(s), dir.filePath(name).toStdString(), false};
+    }
+
+private slots:
+    void initTestCase() { demo = writeDemoDataset(dir.filePath("demo").toStdString(), DemoOptions{3, 600, 0.05}); }
+
+    void progressArrivesPausesAndStops() {
+        TrainingRunner runner;
+        LiveChart chart;
+        chart.resize(600, 400);
+        const int loss = chart.addSeries("loss", Qt::blue);
+        int steps = 0;
+        connect(&runner, &TrainingRunner::stepReported, &chart, [&](const TrainingStep& s) {
+            QCOMPARE(QThread::currentThread(), qApp->thread()); // delivered on the GUI thread
+            chart.append(loss, double(s.step), s.loss);
+            ++steps;
+        });
+        QSignalSpy finished(&runner, &TrainingRunner::finished);
+        QElapsedTimer clock;
+        clock.start();
+        runner.start(params("live"));
+        QVERIFY(runner.isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(chart.pointCount(loss) >= 50, 30000);
+
+        // Replots are coalesced: far fewer than steps, about one per 50 ms at most.
+        QTest::qWait(200);
+        const double seconds = double(clock.elapsed()) / 1000.0;
+        QVERIFY2(chart.replotCount() <= int(seconds / 0.05) + 2,
+                 qPrintable(QString("%1 replots in %2 s").arg(chart.replotCount()).arg(seconds)));
+        QVERIFY2(chart.replotCount() < steps, qPrintable(QString("%1 replots for %2 steps").arg(chart.replotCount()).arg(steps)));
+        QCOMPARE(chart.pointCount(loss), steps); // nothing lost between buffer and plot
+
+        runner.setPaused(true);
+        QTest::qWait(300); // one step may have been under way
+        const int held = steps;
+        QTest::qWait(600);
+        QCOMPARE(steps, held);
+        runner.setPaused(false);
+        QTRY_VERIFY_WITH_TIMEOUT(steps > held, 5000);
+
+        clock.restart();
+        runner.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+        qInfo("stop -> finished in %lld ms (checkpoint included)", (long long)clock.elapsed());
+        QVERIFY(clock.elapsed() < 1000);
+        QVERIFY(finished.at(0).at(0).value<TrainingSummary>().cancelled);
+        QVERIFY(!runner.isRunning());
+
+        // LOGBERT_TEST_OUTPUT=DIR keeps a picture of the chart for a look.
+        if (qEnvironmentVariableIsSet("LOGBERT_TEST_OUTPUT"))
+            chart.exportTo(qEnvironmentVariable("LOGBERT_TEST_OUTPUT") + "/live_chart.png");
+        for (const char* ext : {"png", "pdf", "svg", "csv"}) {
+            const QString path = dir.filePath(QString("chart.") + ext);
+            QVERIFY2(chart.exportTo(path), ext);
+            QVERIFY2(QFileInfo(path).size() > 100, ext);
+        }
+    }
+
+    void failureIsASignalNotACrash() {
+        TrainingRunner runner;
+        QSignalSpy failed(&runner, &TrainingRunner::failed);
+        runner.start(params("too-big", {"training.batch_size=100000"}));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+        QVERIFY2(failed.at(0).at(0).toString().contains("larger than the"), qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY(!runner.isRunning());
+    }
+
+    void destroyingARunningRunnerStopsIt() {
+        auto* runner = new TrainingRunner;
+        QSignalSpy steps(runner, &TrainingRunner::stepReported);
+        runner->start(params("destroyed"));
+        QTRY_VERIFY_WITH_TIMEOUT(steps.count() > 0, 20000);
+        QElapsedTimer clock;
+        clock.start();
+        delete runner; // cancels and joins
+        QVERIFY(clock.elapsed() < 1000);
+    }
+};
+
+QTEST_MAIN(TestTrainingRunner)
+#include "test_training_runner.moc"

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "widgets/live_chart.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSvgGenerator>
+#include <QTextStream>
+#include <QVBoxLayout>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace logbert::gui {
+
+LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
+    plot_->legend->setVisible(true);
+    plot_->legend->setFont(font());
+    plot_->setMinimumSize(240, 160);
+    timer_.setInterval(50);
+    connect(&timer_, &QTimer::timeout, this, &LiveChart::flush);
+    timer_.start();
+}
+
+void LiveChart::setTitle(const QString& title) {
+    if (plot_->plotLayout()->rowCount() == 1) {
+        plot_->plotLayout()->insertRow(0);
+        plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
+    } else if (auto* text = qobject_cast<QCPTextElement*>(plot_->plotLayout()->element(0, 0))) {
+        text->setText(title);
+    }
+}
+
+void LiveChart::setAxisLabels(const QString& x, const QString& y) {
+    plot_->xAxis->setLabel(x);
+    plot_->yAxis->setLabel(y);
+}
+
+int LiveChart::addSeries(const QString& name, const QColor& color, bool points) {
+    QCPGraph* g = plot_->addGraph();
+    g->setName(name);
+    g->setPen(QPen(color, points ? 1.0 : 1.6));
+    if (points) {
+        g->setLineStyle(QCPGraph::lsLine);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 6));
+    }
+    graphs_.push_back(g);
+    pendingX_.push_back({});
+    pendingY_.push_back({});
+    return int(graphs_.size()) - 1;
+}
+
+void LiveChart::setSeriesVisible(int series, bool visible) {
+    graphs_[series]->setVisible(visible);
+    dirty_ = true;
+}
+
+void LiveChart::setLogarithmic(bool on) {
+    plot_->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    plot_->yAxis->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                               : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    dirty_ = true;
+}
+
+void LiveChart::append(int series, double x, double y) {
+    pendingX_[series].push_back(x);
+    pendingY_[series].push_back(y);
+    dirty_ = true;
+}
+
+void LiveChart::clear() {
+    for (int i = 0; i < graphs_.size(); ++i) {
+        graphs_[i]->data()->clear();
+        pendingX_[i].clear();
+        pendingY_[i].clear();
+    }
+    dirty_ = true;
+}
+
+int LiveChart::pointCount(int series) const { return graphs_[series]->dataCount() + pendingX_[series].size(); }
+
+void LiveChart::flush() {
+    if (!dirty_) return;
+    for (int i = 0; i < graphs_.size(); ++i) {
+        if (pendingX_[i].isEmpty()) continue;
+        graphs_[i]->addData(pendingX_[i], pendingY_[i], /*alreadySorted=*/true);
+        pendingX_[i].clear();
+        pendingY_[i].clear();
+    }
+    plot_->rescaleAxes(true);
+    if (plot_->yAxis->scaleType() == QCPAxis::stLogarithmic && plot_->yAxis->range().lower <= 0)
+        plot_->yAxis->setRangeLower(1e-4);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    dirty_ = false;
+    ++replots_;
+}
+
+bool LiveChart::exportTo(const QString& path) const {
+    const_cast<LiveChart*>(this)->flush();
+    const QString ext = QFileInfo(path).suffix().toLower();
+    if (ext == "png") return plot_->savePng(path, 0, 0, 2.0);
+    if (ext == "pdf") return plot_->savePdf(path);
+    if (ext == "svg") {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(plot_->size());
+        svg.setViewBox(QRect(QPoint(0, 0), plot_->size()));
+        QCPPainter painter(&svg);
+        plot_->toPainter(&painter, plot_->width(), plot_->height());
+        return painter.end();
+    }
+    if (ext == "csv") {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
+        QTextStream out(&file);
+        out << "series,x,y\n";
+        for (const QCPGraph* g : graphs_)
+            for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+                out << '"' << g->name() << "\"," << it->key << ',' << it->value << '\n';
+        return file.error() == QFile::NoError;
+    }
+    return false;
+}
+
+} // namespace logbert::gui

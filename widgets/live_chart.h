@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QColor>
+#include <QString>
+#include <QTimer>
+#include <QVector>
+#include <QWidget>
+
+class QCustomPlot;
+class QCPGraph;
+
+namespace logbert::gui {
+
+/// A line chart for data that arrives while the user watches (losses, rates, resources).
+/// Points are appended to buffers; the chart replots from a timer at most every `interval` ms
+/// (default 50) and only when something changed, however fast points arrive, so the GUI thread
+/// stays responsive. Knows nothing about the engine: series of (x, y) numbers.
+class LiveChart : public QWidget {
+    Q_OBJECT
+public:
+    explicit LiveChart(QWidget* parent = nullptr);
+
+    void setTitle(const QString& title);
+    void setAxisLabels(const QString& x, const QString& y);
+    /// Adds a series and returns its index. `points`: markers without lines (e.g. per-epoch values).
+    int addSeries(const QString& name, const QColor& color, bool points = false);
+    void setSeriesVisible(int series, bool visible);
+    /// Log scale on y (values <= 0 are not drawn there, as QCustomPlot requires).
+    void setLogarithmic(bool on);
+
+    void append(int series, double x, double y);
+    void clear();
+
+    int pointCount(int series) const;
+    int seriesCount() const { return int(graphs_.size()); }
+    /// Replots done so far (for tests and the responsiveness bench).
+    int replotCount() const { return replots_; }
+    void setReplotInterval(int milliseconds) { timer_.setInterval(milliseconds); }
+
+    /// Writes the chart as PNG, PDF or SVG (by extension) or its data as CSV; false on failure.
+    bool exportTo(const QString& path) const;
+
+    QCustomPlot* plot() const { return plot_; }
+
+private:
+    void flush();
+
+    QCustomPlot* plot_;
+    QVector<QCPGraph*> graphs_;
+    QVector<QVector<double>> pendingX_, pendingY_;
+    QTimer timer_;
+    bool dirty_ = false;
+    int replots_ = 0;
+};
+
+} // namespace logbert::gui
