@@ -9,6 +9,7 @@
 #include <qcustomplot.h>
 
 #include "app/adapters/training_runner.h"
+#include "app/platform/resource_sampler.h"
 #include "engine/config/run_config.h"
 #include "engine/demo/demo_generator.h"
 #include "widgets/live_chart.h"
@@ -84,6 +85,18 @@ private slots:
             QVERIFY2(chart.exportTo(path), ext);
             QVERIFY2(QFileInfo(path).size() > 100, ext);
         }
+    }
+
+    void resourceSamplerSeesThisProcess() {
+        ResourceSampler sampler;
+        volatile double x = 0;
+        QElapsedTimer busy;
+        busy.start();
+        while (busy.elapsed() < 200) x = x + 1.0; // keep one core busy
+        const ResourceSample s = sampler.sample();
+        QVERIFY2(s.cpuPercent > 50 && s.cpuPercent < 250, qPrintable(QString::number(s.cpuPercent)));
+        QVERIFY(s.rssBytes > 10u * 1024 * 1024);
+        QVERIFY(s.threads >= 1);
     }
 
     void failureIsASignalNotACrash() {

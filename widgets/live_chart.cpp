@@ -38,8 +38,14 @@ void LiveChart::setAxisLabels(const QString& x, const QString& y) {
     plot_->yAxis->setLabel(y);
 }
 
-int LiveChart::addSeries(const QString& name, const QColor& color, bool points) {
-    QCPGraph* g = plot_->addGraph();
+void LiveChart::setRightAxisLabel(const QString& label) {
+    plot_->yAxis2->setVisible(true);
+    plot_->yAxis2->setLabel(label);
+}
+
+int LiveChart::addSeries(const QString& name, const QColor& color, bool points, bool rightAxis) {
+    if (rightAxis) plot_->yAxis2->setVisible(true);
+    QCPGraph* g = plot_->addGraph(plot_->xAxis, rightAxis ? plot_->yAxis2 : plot_->yAxis);
     g->setName(name);
     g->setPen(QPen(color, points ? 1.0 : 1.6));
     if (points) {

@@ -23,8 +23,10 @@ public:
 
     void setTitle(const QString& title);
     void setAxisLabels(const QString& x, const QString& y);
-    /// Adds a series and returns its index. `points`: markers without lines (e.g. per-epoch values).
-    int addSeries(const QString& name, const QColor& color, bool points = false);
+    /// Adds a series and returns its index. `points`: markers on the line (e.g. per-epoch values);
+    /// `rightAxis`: plotted against the right-hand y axis (another unit).
+    int addSeries(const QString& name, const QColor& color, bool points = false, bool rightAxis = false);
+    void setRightAxisLabel(const QString& label);
     void setSeriesVisible(int series, bool visible);
     /// Log scale on y (values <= 0 are not drawn there, as QCustomPlot requires).
     void setLogarithmic(bool on);

@@ -456,6 +456,15 @@ void applyFormatDefaults(RunConfig& c) {
     }
 }
 
+bool isRunFile(const std::string& path) {
+    const YAML::Node root = parseYaml(readText(path), path);
+    for (const auto& kv : root) {
+        const std::string key = kv.first.Scalar();
+        if (key == "preset" || key == "model" || key == "training" || key == "detection") return true;
+    }
+    return false;
+}
+
 RunConfig loadRunConfig(const ConfigSources& src) {
     std::vector<Layer> layers;
     RunConfig config;

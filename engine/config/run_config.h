@@ -129,6 +129,10 @@ struct ConfigSources {
     std::vector<std::string> overrides; ///< "key=value", e.g. "model.hidden_size=128"
 };
 
+/// True when a YAML file is a run file (a top-level `preset:`, `model:`, `training:` or
+/// `detection:`), false for a data file. InputError when it cannot be read or parsed.
+bool isRunFile(const std::string& path);
+
 /// Loads, merges and validates. Throws InputError with `file:line: message`.
 RunConfig loadRunConfig(const ConfigSources& sources);
 

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `logbert-workbench`: the desktop workbench.
+//   logbert-workbench [--workspace DIR] [--demo | --data DATA.yaml] [--train]
+//                     [--screenshot FILE --after SECONDS]
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include "ui/main_window.h"
+#include "ui/run_page.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("LogBERT Workbench");
+    QApplication::setApplicationName("LogBERT Workbench");
+    QCommandLineParser cli;
+    cli.setApplicationDescription("LogBERT Workbench");
+    cli.addHelpOption();
+    cli.addOption({"workspace", "Folder for runs and the demo dataset.", "DIR"});
+    cli.addOption({"demo", "Open the built-in demo dataset."});
+    cli.addOption({"data", "Open a data YAML.", "FILE"});
+    cli.addOption({"train", "Start training right away."});
+    cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});
+    cli.addOption({"after", "Seconds before --screenshot (default 3).", "SECONDS", "3"});
+    cli.process(app);
+
+    QString workspace = cli.value("workspace");
+    if (workspace.isEmpty())
+        workspace = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)).filePath("LogBERT Workbench");
+    QDir().mkpath(workspace);
+
+    logbert::gui::MainWindow window(workspace);
+    window.show();
+    if (cli.isSet("demo")) window.openDemoDataset();
+    if (cli.isSet("data")) window.openDataFile(cli.value("data"));
+    if (cli.isSet("train")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::start);
+    if (cli.isSet("screenshot")) {
+        const QString file = cli.value("screenshot");
+        QTimer::singleShot(int(cli.value("after").toDouble() * 1000), &window, [&window, file] {
+            window.grab().save(file);
+            window.close();
+        });
+    }
+    return app.exec();
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QStyleFactory>
+
+#include "engine/demo/demo_generator.h"
+#include "ui/run_page.h"
+
+namespace logbert::gui {
+
+MainWindow::MainWindow(const QString& workspace, QWidget* parent)
+    : QMainWindow(parent), workspace_(workspace), sidebar_(new QListWidget), pages_(new QStackedWidget),
+      runPage_(new RunPage(workspace)) {
+    setWindowTitle("LogBERT Workbench");
+    sidebar_->setFixedWidth(140);
+    sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_MediaPlay), "Run"));
+    pages_->addWidget(runPage_);
+    connect(sidebar_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
+    sidebar_->setCurrentRow(0);
+    auto* central = new QWidget;
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(sidebar_);
+    layout->addWidget(pages_, 1);
+    setCentralWidget(central);
+    connect(runPage_, &RunPage::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(runPage_, &RunPage::runFinished, this,
+            [this](const QString& dir) { statusBar()->showMessage("run folder: " + dir); });
+    buildMenus();
+    statusBar()->showMessage("workspace: " + workspace_);
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    if (!settings.contains("window/geometry")) resize(1400, 900);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu("&File");
+    QAction* open = file->addAction("&Open data YAML…", this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, "Data YAML", workspace_, "YAML (*.yaml *.yml)");
+        if (!f.isEmpty()) openDataFile(f);
+    });
+    open->setShortcut(QKeySequence::Open);
+    file->addAction("Open the &demo dataset", this, &MainWindow::openDemoDataset);
+    file->addSeparator();
+    QAction* quit = file->addAction("&Quit", this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* training = menuBar()->addMenu("&Training");
+    training->addAction("&Start", runPage_, &RunPage::start)->setShortcut(QKeySequence("Ctrl+R"));
+    training->addAction("&Pause / resume", runPage_, &RunPage::togglePause)->setShortcut(QKeySequence("Ctrl+P"));
+    training->addAction("S&top", runPage_, &RunPage::stop)->setShortcut(QKeySequence("Ctrl+."));
+
+    QMenu* view = menuBar()->addMenu("&View");
+    QAction* dark = view->addAction("&Dark palette");
+    dark->setCheckable(true);
+    dark->setChecked(QSettings().value("view/dark", false).toBool());
+    connect(dark, &QAction::toggled, this, &MainWindow::setDarkPalette);
+    setDarkPalette(dark->isChecked());
+
+    menuBar()->addMenu("&Help")->addAction("&About", this, [this] {
+        QMessageBox::about(this, "LogBERT Workbench",
+                           "LogBERT Workbench — log anomaly detection with LogBERT.\nGPL-3.0-or-later.");
+    });
+}
+
+void MainWindow::openDemoDataset() {
+    const QString dir = QDir(workspace_).filePath("demo");
+    const QString config = QDir(dir).filePath("demo.yaml");
+    if (!QFileInfo::exists(config)) writeDemoDataset(dir.toStdString());
+    openDataFile(config);
+    statusBar()->showMessage("demo dataset: " + dir, 8000);
+}
+
+void MainWindow::openDataFile(const QString& path) { runPage_->setDataFile(path); }
+
+void MainWindow::setDarkPalette(bool dark) {
+    QSettings().setValue("view/dark", dark);
+    qApp->setStyle(QStyleFactory::create("Fusion"));
+    QPalette p;
+    if (dark) {
+        p.setColor(QPalette::Window, QColor(45, 45, 48));
+        p.setColor(QPalette::WindowText, Qt::white);
+        p.setColor(QPalette::Base, QColor(30, 30, 30));
+        p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+        p.setColor(QPalette::Text, Qt::white);
+        p.setColor(QPalette::Button, QColor(55, 55, 58));
+        p.setColor(QPalette::ButtonText, Qt::white);
+        p.setColor(QPalette::Highlight, QColor(42, 130, 218));
+        p.setColor(QPalette::HighlightedText, Qt::black);
+    } else {
+        p = qApp->style()->standardPalette();
+    }
+    qApp->setPalette(p);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings().setValue("window/geometry", saveGeometry());
+    QMainWindow::closeEvent(event); // the RunPage's runner stops and joins when it is destroyed
+}
+
+} // namespace logbert::gui

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QMainWindow>
+
+class QListWidget;
+class QStackedWidget;
+
+namespace logbert::gui {
+
+class RunPage;
+
+/// Hosts the pages (a sidebar switches them), the menus, shortcuts and the status bar, and keeps
+/// the window layout in QSettings. Pages own their state; this class only connects them.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const QString& workspace, QWidget* parent = nullptr);
+
+    RunPage* runPage() const { return runPage_; }
+    /// Writes the built-in demo dataset into the workspace (if needed) and selects it.
+    void openDemoDataset();
+    void openDataFile(const QString& path);
+    void setDarkPalette(bool dark);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+
+    QString workspace_;
+    QListWidget* sidebar_;
+    QStackedWidget* pages_;
+    RunPage* runPage_;
+};
+
+} // namespace logbert::gui

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/run_page.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "engine/config/presets.h"
+#include "engine/core/errors.h"
+#include "widgets/live_chart.h"
+
+namespace logbert::gui {
+
+namespace {
+QString duration(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) return "?";
+    const long s = std::lround(seconds);
+    if (s >= 3600) return QString("%1h %2m").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0'));
+    if (s >= 60) return QString("%1m %2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+    return QString("%1s").arg(s);
+}
+
+QSpinBox* spin(int lo, int hi) {
+    auto* s = new QSpinBox;
+    s->setRange(lo, hi);
+    return s;
+}
+} // namespace
+
+RunPage::RunPage(const QString& workspace, QWidget* parent)
+    : QWidget(parent), workspace_(workspace), runner_(new TrainingRunner(this)), resourceTimer_(new QTimer(this)) {
+    buildForm();
+    connect(runner_, &TrainingRunner::setupReady, this, [this](const TrainingSetup& s) {
+        progress_->setRange(0, int(s.totalSteps));
+        status_->setText(QString("%1, %2 threads, %3 parameters, %4 training sequences")
+                             .arg(QString::fromStdString(s.device)).arg(s.threads)
+                             .arg(QLocale().toString(qlonglong(s.parameters))).arg(s.trainSequences));
+    });
+    connect(runner_, &TrainingRunner::progress, this, [this](const JobProgress& p) {
+        status_->setText(QString::fromStdString(p.phase) + " …");
+    });
+    connect(runner_, &TrainingRunner::stepReported, this, [this](const TrainingStep& s) {
+        lossChart_->append(lossSeries_, double(s.step), s.loss);
+        lossChart_->append(mlkpSeries_, double(s.step), s.mlkp);
+        lossChart_->append(vhmSeries_, double(s.step), s.vhm);
+        progress_->setValue(int(s.step));
+        status_->setText(QString("epoch %1/%2 · step %3/%4 · loss %5 · %6 seq/s · ETA %7")
+                             .arg(s.epoch).arg(s.epochs).arg(s.step).arg(s.totalSteps)
+                             .arg(s.loss, 0, 'f', 4).arg(s.sequencesPerSecond, 0, 'f', 0)
+                             .arg(duration(s.etaSeconds)));
+    });
+    connect(runner_, &TrainingRunner::epochReported, this, [this](const TrainingEpoch& e) {
+        if (std::isfinite(e.validationLoss)) lossChart_->append(validationSeries_, double(e.step), e.validationLoss);
+    });
+    connect(runner_, &TrainingRunner::message, this, &RunPage::statusMessage);
+    connect(runner_, &TrainingRunner::finished, this, [this](const TrainingSummary& s) {
+        setRunning(false);
+        status_->setText(s.cancelled ? QString("stopped at step %1; the checkpoint keeps the progress").arg(s.steps)
+                                     : QString("trained %1 epochs, %2 steps in %3").arg(s.epochsDone).arg(s.steps)
+                                           .arg(duration(s.seconds)));
+        emit runFinished(runner_->runDir());
+    });
+    connect(runner_, &TrainingRunner::failed, this, [this](const QString& error) {
+        setRunning(false);
+        error_->setText(error);
+        status_->setText("training failed");
+    });
+    resourceTimer_->setInterval(500);
+    connect(resourceTimer_, &QTimer::timeout, this, &RunPage::sampleResources);
+    revalidate();
+}
+
+void RunPage::buildForm() {
+    preset_ = new QComboBox;
+    for (const auto& name : presetNames()) preset_->addItem(QString::fromStdString(name));
+    preset_->setCurrentText("test");
+    dataFile_ = new QLineEdit;
+    dataFile_->setPlaceholderText("data YAML (data: inputs, format, labels, ...)");
+    auto* browse = new QPushButton("…");
+    browse->setToolTip("Choose a data or run YAML");
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, "Data YAML", QString(), "YAML (*.yaml *.yml)");
+        if (!f.isEmpty()) setDataFile(f);
+    });
+    auto* dataRow = new QHBoxLayout;
+    dataRow->addWidget(dataFile_);
+    dataRow->addWidget(browse);
+    runName_ = new QLineEdit;
+    hidden_ = spin(8, 8192);
+    layers_ = spin(1, 64);
+    heads_ = spin(1, 128);
+    seqLen_ = spin(4, 16384);
+    epochs_ = spin(1, 100000);
+    batch_ = spin(1, 1 << 20);
+    threads_ = spin(0, 1024);
+    threads_->setSpecialValueText("all cores");
+    learningRate_ = new QDoubleSpinBox;
+    learningRate_->setDecimals(6);
+    learningRate_->setRange(1e-6, 10);
+    learningRate_->setSingleStep(1e-4);
+    maskRatio_ = new QDoubleSpinBox;
+    maskRatio_->setRange(0.01, 0.99);
+    maskRatio_->setSingleStep(0.05);
+
+    auto* form = new QFormLayout;
+    form->addRow("Preset", preset_);
+    form->addRow("Data", dataRow);
+    form->addRow("Run name", runName_);
+    form->addRow("Hidden size", hidden_);
+    form->addRow("Layers", layers_);
+    form->addRow("Attention heads", heads_);
+    form->addRow("Max sequence length", seqLen_);
+    form->addRow("Epochs", epochs_);
+    form->addRow("Batch size", batch_);
+    form->addRow("Learning rate", learningRate_);
+    form->addRow("Mask ratio", maskRatio_);
+    form->addRow("Threads", threads_);
+    error_ = new QLabel;
+    error_->setWordWrap(true);
+    error_->setStyleSheet("color: #c0392b;");
+    yaml_ = new QPlainTextEdit;
+    yaml_->setReadOnly(true);
+    yaml_->setFont(QFont("monospace"));
+    startButton_ = new QPushButton("Start");
+    pauseButton_ = new QPushButton("Pause");
+    stopButton_ = new QPushButton("Stop");
+    connect(startButton_, &QPushButton::clicked, this, &RunPage::start);
+    connect(pauseButton_, &QPushButton::clicked, this, &RunPage::togglePause);
+    connect(stopButton_, &QPushButton::clicked, this, &RunPage::stop);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(startButton_);
+    buttons->addWidget(pauseButton_);
+    buttons->addWidget(stopButton_);
+
+    auto* left = new QVBoxLayout;
+    auto* settings = new QGroupBox("Configuration");
+    settings->setLayout(form);
+    left->addWidget(settings);
+    left->addWidget(error_);
+    left->addLayout(buttons);
+    left->addWidget(new QLabel("Resolved YAML"));
+    left->addWidget(yaml_, 1);
+    auto* leftWidget = new QWidget;
+    leftWidget->setLayout(left);
+
+    lossChart_ = new LiveChart;
+    lossChart_->setTitle("Loss");
+    lossChart_->setAxisLabels("step", "loss");
+    lossSeries_ = lossChart_->addSeries("loss", QColor(31, 119, 180));
+    mlkpSeries_ = lossChart_->addSeries("MLKP", QColor(44, 160, 44));
+    vhmSeries_ = lossChart_->addSeries("VHM", QColor(255, 127, 14));
+    validationSeries_ = lossChart_->addSeries("validation loss", QColor(214, 39, 40), true);
+    resourceChart_ = new LiveChart;
+    resourceChart_->setTitle("Process resources");
+    resourceChart_->setAxisLabels("seconds", "CPU %");
+    resourceChart_->setRightAxisLabel("MiB / threads");
+    cpuSeries_ = resourceChart_->addSeries("CPU %", QColor(148, 103, 189));
+    rssSeries_ = resourceChart_->addSeries("resident MiB", QColor(140, 86, 75), false, true);
+    threadSeries_ = resourceChart_->addSeries("threads", QColor(127, 127, 127), false, true);
+    progress_ = new QProgressBar;
+    status_ = new QLabel("Ready");
+    auto* right = new QVBoxLayout;
+    right->addWidget(progress_);
+    right->addWidget(status_);
+    right->addWidget(lossChart_, 3);
+    right->addWidget(resourceChart_, 2);
+    auto* rightWidget = new QWidget;
+    rightWidget->setLayout(right);
+
+    auto* split = new QSplitter;
+    split->addWidget(leftWidget);
+    split->addWidget(rightWidget);
+    split->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    // A preset fills the form; every change revalidates.
+    auto loadPreset = [this] {
+        ConfigSources s;
+        s.presetName = preset_->currentText().toStdString();
+        try {
+            const RunConfig c = loadRunConfig(s);
+            const QSignalBlocker b1(hidden_), b2(layers_), b3(heads_), b4(seqLen_), b5(epochs_), b6(batch_), b7(threads_),
+                b8(learningRate_), b9(maskRatio_);
+            hidden_->setValue(c.model.hiddenSize);
+            layers_->setValue(c.model.numHiddenLayers);
+            heads_->setValue(c.model.numAttentionHeads);
+            seqLen_->setValue(c.model.maxSeqLen);
+            epochs_->setValue(c.training.numEpochs);
+            batch_->setValue(c.training.batchSize);
+            threads_->setValue(c.training.threads);
+            learningRate_->setValue(c.training.learningRate);
+            maskRatio_->setValue(c.training.maskRatio);
+        } catch (const InputError&) {
+        }
+        runName_->setText(preset_->currentText() + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+        revalidate();
+    };
+    connect(preset_, &QComboBox::currentTextChanged, this, loadPreset);
+    loadPreset();
+    for (QSpinBox* s : {hidden_, layers_, heads_, seqLen_, epochs_, batch_, threads_})
+        connect(s, &QSpinBox::valueChanged, this, &RunPage::revalidate);
+    for (QDoubleSpinBox* s : {learningRate_, maskRatio_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPage::revalidate);
+    connect(dataFile_, &QLineEdit::textChanged, this, &RunPage::revalidate);
+    connect(runName_, &QLineEdit::textChanged, this, &RunPage::revalidate);
+    setRunning(false);
+}
+
+void RunPage::setDataFile(const QString& path) { dataFile_->setText(path); }
+
+QStringList RunPage::overrides() const {
+    return {QString("model.hidden_size=%1").arg(hidden_->value()),
+            QString("model.num_hidden_layers=%1").arg(layers_->value()),
+            QString("model.num_attention_heads=%1").arg(heads_->value()),
+            QString("model.max_seq_len=%1").arg(seqLen_->value()),
+            QString("training.num_epochs=%1").arg(epochs_->value()),
+            QString("training.batch_size=%1").arg(batch_->value()),
+            QString("training.learning_rate=%1").arg(learningRate_->value()),
+            QString("training.mask_ratio=%1").arg(maskRatio_->value()),
+            QString("training.threads=%1").arg(threads_->value())};
+}
+
+bool RunPage::currentConfig(RunConfig& config, QString& error) const {
+    if (dataFile_->text().trimmed().isEmpty()) {
+        error = "Choose a data YAML (or open the demo dataset).";
+        return false;
+    }
+    ConfigSources s;
+    s.presetName = preset_->currentText().toStdString();
+    const std::string file = dataFile_->text().trimmed().toStdString();
+    for (const auto& o : overrides()) s.overrides.push_back(o.toStdString());
+    try {
+        (isRunFile(file) ? s.runFile : s.dataFile) = file; // a run YAML (demo.yaml) or a data YAML
+        config = loadRunConfig(s);
+    } catch (const InputError& e) {
+        error = QString::fromStdString(e.what());
+        return false;
+    }
+    if (runName_->text().trimmed().isEmpty() || runName_->text().contains('/')) {
+        error = "Give the run a name (a folder name, without '/').";
+        return false;
+    }
+    return true;
+}
+
+void RunPage::revalidate() {
+    RunConfig config;
+    QString error;
+    const bool ok = currentConfig(config, error);
+    error_->setText(ok ? QString() : error);
+    if (ok) yaml_->setPlainText(QString::fromStdString(config.toYaml()));
+    if (!runner_->isRunning()) startButton_->setEnabled(ok);
+}
+
+void RunPage::setRunning(bool running) {
+    startButton_->setEnabled(!running && error_->text().isEmpty());
+    pauseButton_->setEnabled(running);
+    stopButton_->setEnabled(running);
+    pauseButton_->setText("Pause");
+    for (QWidget* w : std::initializer_list<QWidget*>{preset_, dataFile_, runName_, hidden_, layers_, heads_, seqLen_,
+                                                      epochs_, batch_, threads_, learningRate_, maskRatio_})
+        w->setEnabled(!running);
+    if (running) resourceTimer_->start();
+    else resourceTimer_->stop();
+}
+
+void RunPage::start() {
+    RunConfig config;
+    QString error;
+    if (!currentConfig(config, error)) {
+        error_->setText(error);
+        return;
+    }
+    const QString runDir = QDir(workspace_).filePath("runs/" + runName_->text().trimmed());
+    lossChart_->clear();
+    resourceChart_->clear();
+    runClock_ = 0;
+    sampler_.sample(); // start the CPU interval now
+    setRunning(true);
+    runner_->start(TrainingParams{config, runDir.toStdString(), false});
+}
+
+void RunPage::togglePause() {
+    runner_->setPaused(!runner_->isPaused());
+    pauseButton_->setText(runner_->isPaused() ? "Resume" : "Pause");
+    status_->setText(runner_->isPaused() ? "paused" : "resuming …");
+}
+
+void RunPage::stop() {
+    runner_->stop();
+    status_->setText("stopping: saving a checkpoint …");
+}
+
+void RunPage::sampleResources() {
+    const ResourceSample s = sampler_.sample();
+    runClock_ += resourceTimer_->interval() / 1000.0;
+    resourceChart_->append(cpuSeries_, runClock_, s.cpuPercent);
+    resourceChart_->append(rssSeries_, runClock_, double(s.rssBytes) / 1048576.0);
+    resourceChart_->append(threadSeries_, runClock_, s.threads);
+}
+
+} // namespace logbert::gui

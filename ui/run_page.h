@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+#include "app/adapters/training_runner.h"
+#include "app/platform/resource_sampler.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTimer;
+
+namespace logbert::gui {
+
+class LiveChart;
+
+/// The Run page: pick a preset and a data file, adjust the main fields (validated as you type,
+/// the resolved YAML beside them), then start, pause, resume or stop training and watch the loss
+/// and the machine. Training runs in a TrainingRunner; this page never blocks the GUI thread.
+class RunPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunPage(const QString& workspace, QWidget* parent = nullptr);
+
+    void setDataFile(const QString& path);
+    /// The config the form describes, or an empty optional with the reason in `error`.
+    bool currentConfig(RunConfig& config, QString& error) const;
+
+    LiveChart* lossChart() const { return lossChart_; }
+    LiveChart* resourceChart() const { return resourceChart_; }
+    TrainingRunner* runner() const { return runner_; }
+
+    // Series of the charts, for tests and exports.
+    int lossSeries() const { return lossSeries_; }
+    int cpuSeries() const { return cpuSeries_; }
+
+public slots:
+    void start();
+    void togglePause();
+    void stop();
+
+signals:
+    void runFinished(const QString& runDir);
+    void statusMessage(const QString& text);
+
+private:
+    void buildForm();
+    void revalidate();
+    void setRunning(bool running);
+    void sampleResources();
+    QStringList overrides() const;
+
+    QString workspace_;
+    TrainingRunner* runner_;
+    ResourceSampler sampler_;
+    QTimer* resourceTimer_;
+    double runClock_ = 0;
+
+    QComboBox* preset_;
+    QLineEdit* dataFile_;
+    QLineEdit* runName_;
+    QSpinBox *hidden_, *layers_, *heads_, *seqLen_, *epochs_, *batch_, *threads_;
+    QDoubleSpinBox *learningRate_, *maskRatio_;
+    QPlainTextEdit* yaml_;
+    QLabel* error_;
+    QPushButton *startButton_, *pauseButton_, *stopButton_;
+    QProgressBar* progress_;
+    QLabel* status_;
+    LiveChart* lossChart_;
+    LiveChart* resourceChart_;
+    int lossSeries_ = 0, mlkpSeries_ = 0, vhmSeries_ = 0, validationSeries_ = 0;
+    int cpuSeries_ = 0, rssSeries_ = 0, threadSeries_ = 0;
+};
+
+} // namespace logbert::gui
