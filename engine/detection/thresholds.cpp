@@ -111,7 +111,9 @@ Thresholds chooseThresholds(const std::vector<SessionScore>& normals, const std:
     }
     const std::size_t allowed = binomialQuantile(normals.size(), targetFpr, 0.95);
 
-    // [END]: the smallest g that keeps the normal sessions within the allowance.
+    // [END]: the smallest g that keeps the normal sessions within the allowance, plus one rank of
+    // margin: validation sessions do not show every normal ending (on HDFS, long blocks whose
+    // [END] the model ranks second), while a session that stops early ranks it far lower.
     int largestEndRank = -1;
     for (const auto& s : normals) largestEndRank = std::max(largestEndRank, s.endRank);
     t.endG = 0;
@@ -119,7 +121,7 @@ Thresholds chooseThresholds(const std::vector<SessionScore>& normals, const std:
         for (int g = 1; g <= largestEndRank + 1 && !t.endG; ++g) {
             std::size_t flagged = 0;
             for (const auto& s : normals) flagged += s.endRank >= g;
-            if (flagged <= allowed) t.endG = g;
+            if (flagged <= allowed) t.endG = g + 1;
         }
     }
 

@@ -45,8 +45,8 @@ struct DistanceRule {
 /// - Without labelled anomalies, from the normal validation sessions: each miss rule may flag no
 ///   more of them than a true false-positive rate of `targetFpr` would in 95% of samples (a few
 ///   hundred sessions cannot show a rate of 0.1%, and one odd session must not switch a rule
-///   off). The miss ratio is the smallest within that allowance; endG is the smallest g for
-///   [END] within it. The distance flags sessions far outside everything normal: `margin` times
+///   off). The miss ratio is the smallest within that allowance; endG is one more than the
+///   smallest g for [END] within it (a rank of margin for normal endings validation lacks). The distance flags sessions far outside everything normal: `margin` times
 ///   the larger of the point beyond which that allowance of validation sessions lies and the point
 ///   where a Pareto tail, fitted robustly (median log-excess) to the largest 10% of the distances,
 ///   falls to `tail`. Validation sessions cannot show the rare normal modes a full test set holds
