@@ -30,11 +30,10 @@ int evaluateCommand(const std::vector<std::string>& argv, const JobControl& job)
     std::shared_ptr<const Dataset> dataset;
     if (args.has("--data")) {
         // Another data file on the same model: its keys must mean what they meant in training.
-        RunConfig config = loadRunFolderConfig(runDir);
         ConfigSources sources;
         sources.runFile = runFilePath(runDir, run_files::kConfig);
         sources.dataFile = args.value("--data");
-        config = loadRunConfig(sources);
+        const RunConfig config = loadRunConfig(sources);
         for (const auto& in : config.data.inputs)
             if (in.kind == InputKind::Raw)
                 throw InputError(args.value("--data"), 0,

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <unistd.h>
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
