@@ -17,17 +17,20 @@
 #include <QStyleFactory>
 
 #include "engine/demo/demo_generator.h"
+#include "ui/results_page.h"
 #include "ui/run_page.h"
 
 namespace logbert::gui {
 
 MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     : QMainWindow(parent), workspace_(workspace), sidebar_(new QListWidget), pages_(new QStackedWidget),
-      runPage_(new RunPage(workspace)) {
+      runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage) {
     setWindowTitle("LogBERT Workbench");
     sidebar_->setFixedWidth(140);
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_MediaPlay), "Run"));
+    sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogDetailedView), "Results"));
     pages_->addWidget(runPage_);
+    pages_->addWidget(resultsPage_);
     connect(sidebar_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
     sidebar_->setCurrentRow(0);
     auto* central = new QWidget;
@@ -37,8 +40,11 @@ MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     layout->addWidget(pages_, 1);
     setCentralWidget(central);
     connect(runPage_, &RunPage::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
-    connect(runPage_, &RunPage::runFinished, this,
-            [this](const QString& dir) { statusBar()->showMessage("run folder: " + dir); });
+    connect(runPage_, &RunPage::runFinished, this, [this](const QString& dir, bool completed) {
+        statusBar()->showMessage("run folder: " + dir);
+        if (completed) openRun(dir); // evaluate and show the results
+    });
+    connect(resultsPage_, &ResultsPage::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     buildMenus();
     statusBar()->showMessage("workspace: " + workspace_);
     QSettings settings;
@@ -54,6 +60,10 @@ void MainWindow::buildMenus() {
     });
     open->setShortcut(QKeySequence::Open);
     file->addAction("Open the &demo dataset", this, &MainWindow::openDemoDataset);
+    file->addAction("Open a &run folder…", this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Run folder", QDir(workspace_).filePath("runs"));
+        if (!dir.isEmpty()) openRun(dir);
+    })->setShortcut(QKeySequence("Ctrl+Shift+O"));
     file->addSeparator();
     QAction* quit = file->addAction("&Quit", this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -85,6 +95,11 @@ void MainWindow::openDemoDataset() {
 }
 
 void MainWindow::openDataFile(const QString& path) { runPage_->setDataFile(path); }
+
+void MainWindow::openRun(const QString& runDir) {
+    resultsPage_->openRun(runDir);
+    sidebar_->setCurrentRow(pages_->indexOf(resultsPage_));
+}
 
 void MainWindow::setDarkPalette(bool dark) {
     QSettings().setValue("view/dark", dark);

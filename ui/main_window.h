@@ -8,6 +8,7 @@ class QStackedWidget;
 
 namespace logbert::gui {
 
+class ResultsPage;
 class RunPage;
 
 /// Hosts the pages (a sidebar switches them), the menus, shortcuts and the status bar, and keeps
@@ -18,6 +19,9 @@ public:
     explicit MainWindow(const QString& workspace, QWidget* parent = nullptr);
 
     RunPage* runPage() const { return runPage_; }
+    ResultsPage* resultsPage() const { return resultsPage_; }
+    /// Opens a trained run on the Results page (evaluating it in the background).
+    void openRun(const QString& runDir);
     /// Writes the built-in demo dataset into the workspace (if needed) and selects it.
     void openDemoDataset();
     void openDataFile(const QString& path);
@@ -33,6 +37,7 @@ private:
     QListWidget* sidebar_;
     QStackedWidget* pages_;
     RunPage* runPage_;
+    ResultsPage* resultsPage_;
 };
 
 } // namespace logbert::gui

@@ -73,7 +73,7 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
         status_->setText(s.cancelled ? QString("stopped at step %1; the checkpoint keeps the progress").arg(s.steps)
                                      : QString("trained %1 epochs, %2 steps in %3").arg(s.epochsDone).arg(s.steps)
                                            .arg(duration(s.seconds)));
-        emit runFinished(runner_->runDir());
+        emit runFinished(runner_->runDir(), !s.cancelled);
     });
     connect(runner_, &TrainingRunner::failed, this, [this](const QString& error) {
         setRunning(false);

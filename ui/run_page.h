@@ -46,7 +46,7 @@ public slots:
     void stop();
 
 signals:
-    void runFinished(const QString& runDir);
+    void runFinished(const QString& runDir, bool completed); ///< completed: not stopped early by the user
     void statusMessage(const QString& text);
 
 private:

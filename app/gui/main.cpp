@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `logbert-workbench`: the desktop workbench.
-//   logbert-workbench [--workspace DIR] [--demo | --data DATA.yaml] [--train]
+//   logbert-workbench [--workspace DIR] [--demo | --data DATA.yaml] [--train] [--run RUN_DIR]
 //                     [--screenshot FILE --after SECONDS]
 #include <QApplication>
 #include <QCommandLineParser>
@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     cli.addOption({"demo", "Open the built-in demo dataset."});
     cli.addOption({"data", "Open a data YAML.", "FILE"});
     cli.addOption({"train", "Start training right away."});
+    cli.addOption({"run", "Open a trained run folder on the Results page.", "DIR"});
     cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});
     cli.addOption({"after", "Seconds before --screenshot (default 3).", "SECONDS", "3"});
     cli.process(app);
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     window.show();
     if (cli.isSet("demo")) window.openDemoDataset();
     if (cli.isSet("data")) window.openDataFile(cli.value("data"));
+    if (cli.isSet("run")) window.openRun(cli.value("run"));
     if (cli.isSet("train")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::start);
     if (cli.isSet("screenshot")) {
         const QString file = cli.value("screenshot");

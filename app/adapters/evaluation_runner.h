@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "app/adapters/engine_types.h"
+#include "engine/detection/evaluation.h"
+
+namespace logbert::gui {
+
+/// An evaluated run as the GUI keeps it: the result (every scored session with its verdicts) and
+/// the dataset (session ids, keys, raw line references, templates).
+struct EvaluatedRun {
+    QString runDir;
+    std::shared_ptr<const Dataset> dataset;
+    std::shared_ptr<const EvaluationResult> result;
+};
+
+/// Builds a run's dataset and evaluates it (engine: buildDataset + evaluateRun + saveEvaluation)
+/// on a worker thread; progress and the outcome arrive as signals on the GUI thread.
+class EvaluationRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit EvaluationRunner(QObject* parent = nullptr);
+    ~EvaluationRunner() override;
+
+    bool isRunning() const { return running_; }
+    void start(const QString& runDir);
+    void cancel() { cancel_ = true; }
+
+signals:
+    void progress(const logbert::JobProgress& progress);
+    void finished(const logbert::gui::EvaluatedRun& run);
+    void failed(const QString& error);
+
+private:
+    std::thread worker_;
+    std::atomic<bool> cancel_{false};
+    bool running_ = false;
+};
+
+} // namespace logbert::gui
+
+Q_DECLARE_METATYPE(logbert::gui::EvaluatedRun)

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Results page offscreen on a tiny trained run: metrics beside the baselines, threshold
+// controls that recompute LogBERT's row, the TP/FP/FN/TN filter, and a session's detail with
+// highlighted keys and raw lines.
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "engine/config/run_config.h"
+#include "engine/demo/demo_generator.h"
+#include "engine/training/training_job.h"
+#include "ui/results_page.h"
+
+using namespace logbert;
+using namespace logbert::gui;
+
+class TestResultsPage : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    QString runDir;
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        const DemoSummary demo = writeDemoDataset(dir.filePath("demo").toStdString(), DemoOptions{5, 800, 0.05});
+        ConfigSources s;
+        s.runFile = demo.configPath;
+        s.overrides = {"model.hidden_size=64", "model.num_hidden_layers=2", "model.num_attention_heads=2",
+                       "model.max_seq_len=64", "training.num_epochs=4", "training.batch_size=32", "training.threads=1"};
+        runDir = dir.filePath("run");
+        TrainingJob({loadRunConfig(s), runDir.toStdString(), false}).run();
+    }
+
+    void metricsThresholdsAndSessions() {
+        ResultsPage page;
+        QSignalSpy evaluated(&page, &ResultsPage::evaluated);
+        page.openRun(runDir);
+        QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), 1, 60000);
+        QTableWidget* m = page.metricsTable();
+        QCOMPARE(m->rowCount(), 7); // LogBERT, its two signals, three baselines, the combination
+        QCOMPARE(m->item(0, 0)->text(), QString("LogBERT"));
+        QCOMPARE(m->item(4, 0)->text(), QString("Unseen key set"));
+
+        // The validation choice is what the table shows first.
+        const Confusion chosen = page.logbertConfusion();
+        QCOMPARE(m->item(0, 1)->text().toULongLong(), chosen.tp);
+        QVERIFY(chosen.tp + chosen.fn > 0);
+
+        // Flag everything with a miss at top-1 and a tiny distance: more flagged, row follows.
+        Thresholds loose = page.chosenThresholds();
+        loose.topG = 1;
+        loose.distance = 0;
+        page.setThresholds(loose);
+        const Confusion all = page.logbertConfusion();
+        QVERIFY(all.tp + all.fp > chosen.tp + chosen.fp);
+        QCOMPARE(m->item(0, 2)->text().toULongLong(), all.fp);
+        page.setThresholds(page.chosenThresholds());
+        QCOMPARE(page.logbertConfusion().tp, chosen.tp);
+
+        // Clicking a confusion cell filters the sessions to it.
+        page.filterCategory("TP");
+        QCOMPARE(std::uint64_t(page.visibleSessions()), chosen.tp);
+        page.showSession(0);
+        const QString html = page.sessionDetailHtml();
+        QVERIFY2(html.contains("HDFS_demo.log:"), qPrintable(html.left(400))); // raw lines with numbers
+        QVERIFY(html.contains("flagged"));
+        page.filterCategory("all");
+        QVERIFY(std::uint64_t(page.visibleSessions()) == chosen.total());
+    }
+};
+
+QTEST_MAIN(TestResultsPage)
+#include "test_results_page.moc"

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/results_page.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <cmath>
+#include <map>
+
+#include "engine/io/line_reader.h"
+
+namespace logbert::gui {
+
+namespace {
+enum Column { kSession, kLabel, kKeys, kMisses, kEndRank, kDistance, kFlagged, kOutcome, kColumns };
+constexpr int kRowRole = Qt::UserRole + 1; // index into result.sessions
+constexpr int kSliderSteps = 200;
+
+QString categoryOf(bool anomaly, bool flagged) {
+    return anomaly ? (flagged ? "TP" : "FN") : (flagged ? "FP" : "TN");
+}
+
+QString keyName(std::int32_t key) { return key == Vocabulary::kEndKey ? "[END]" : QString::number(key); }
+} // namespace
+
+/// Filters the sessions table by text (session id) and by outcome category.
+class SessionFilter : public QSortFilterProxyModel {
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setCategory(const QString& c) {
+        category_ = c;
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
+        if (category_ == "flagged" && sourceModel()->index(row, kFlagged, parent).data().toString() != "yes") return false;
+        if (category_.size() == 2 && sourceModel()->index(row, kOutcome, parent).data().toString() != category_) return false;
+        return QSortFilterProxyModel::filterAcceptsRow(row, parent);
+    }
+
+private:
+    QString category_ = "all";
+};
+
+ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent), runner_(new EvaluationRunner(this)) {
+    buildUi();
+    connect(runner_, &EvaluationRunner::progress, this, [this](const JobProgress& p) {
+        progress_->setVisible(true);
+        progress_->setRange(0, p.total ? int(std::min<std::uint64_t>(p.total, 1u << 30)) : 0);
+        progress_->setValue(int(std::min<std::uint64_t>(p.done, 1u << 30)));
+        progress_->setFormat(QString::fromStdString(p.phase) + " %p%");
+    });
+    connect(runner_, &EvaluationRunner::finished, this, [this](const EvaluatedRun& run) {
+        progress_->setVisible(false);
+        showRun(run);
+        emit evaluated(run.runDir);
+    });
+    connect(runner_, &EvaluationRunner::failed, this, [this](const QString& error) {
+        progress_->setVisible(false);
+        title_->setText("Evaluation failed: " + error);
+        emit statusMessage(error);
+    });
+}
+
+void ResultsPage::buildUi() {
+    title_ = new QLabel("Open a trained run to see its results.");
+    title_->setWordWrap(true);
+    progress_ = new QProgressBar;
+    progress_->setVisible(false);
+
+    metrics_ = new QTableWidget(0, 11);
+    metrics_->setHorizontalHeaderLabels({"detector", "TP", "FP", "FN", "TN", "precision", "recall", "F1", "accuracy",
+                                         "specificity", "FPR"});
+    metrics_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    metrics_->verticalHeader()->setVisible(false);
+    metrics_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    metrics_->setToolTip("Click TP, FP, FN or TN of the LogBERT row to list those sessions.");
+    connect(metrics_, &QTableWidget::cellClicked, this, [this](int row, int column) {
+        if (row == 0 && column >= 1 && column <= 4) filterCategory(metrics_->horizontalHeaderItem(column)->text());
+    });
+
+    ratio_ = new QSlider(Qt::Horizontal);
+    ratio_->setRange(0, kSliderSteps);
+    ratioLabel_ = new QLabel;
+    topG_ = new QSpinBox;
+    topG_->setRange(1, 1000);
+    endG_ = new QSpinBox;
+    endG_->setRange(0, 1000);
+    endG_->setSpecialValueText("not used");
+    distance_ = new QDoubleSpinBox;
+    distance_->setDecimals(6);
+    distance_->setRange(0, 1e9);
+    distance_->setSingleStep(0.001);
+    chosenLabel_ = new QLabel;
+    chosenLabel_->setWordWrap(true);
+    auto* reset = new QPushButton("Back to the validation choice");
+    connect(reset, &QPushButton::clicked, this, [this] { setThresholds(chosen_); });
+    auto* ratioRow = new QHBoxLayout;
+    ratioRow->addWidget(ratio_, 1);
+    ratioRow->addWidget(ratioLabel_);
+    auto* controls = new QFormLayout;
+    controls->addRow("miss ratio r", ratioRow);
+    controls->addRow("top-g (keys)", topG_);
+    controls->addRow("top-g for [END]", endG_);
+    controls->addRow("distance d", distance_);
+    controls->addRow(reset);
+    controls->addRow(chosenLabel_);
+    auto* thresholdBox = new QGroupBox("Thresholds (LogBERT's row follows them)");
+    thresholdBox->setLayout(controls);
+    auto onChange = [this] {
+        if (updating_) return;
+        current_.missRatio = double(ratio_->value()) / kSliderSteps;
+        current_.topG = topG_->value();
+        current_.endG = endG_->value();
+        current_.distance = distance_->value();
+        recompute();
+    };
+    connect(ratio_, &QSlider::valueChanged, this, onChange);
+    connect(topG_, &QSpinBox::valueChanged, this, onChange);
+    connect(endG_, &QSpinBox::valueChanged, this, onChange);
+    connect(distance_, &QDoubleSpinBox::valueChanged, this, onChange);
+
+    filter_ = new QLineEdit;
+    filter_->setPlaceholderText("filter by session id");
+    category_ = new QComboBox;
+    category_->addItems({"all", "flagged", "TP", "FP", "FN", "TN"});
+    sessionsModel_ = new QStandardItemModel(0, kColumns, this);
+    sessionsModel_->setHorizontalHeaderLabels({"session", "label", "keys", "misses", "[END] rank", "distance", "flagged", "outcome"});
+    proxy_ = new SessionFilter(this);
+    proxy_->setSourceModel(sessionsModel_);
+    proxy_->setFilterKeyColumn(kSession);
+    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy_->setSortRole(Qt::UserRole);
+    connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+    connect(category_, &QComboBox::currentTextChanged, this, [this](const QString& c) { proxy_->setCategory(c); });
+    sessions_ = new QTableView;
+    sessions_->setModel(proxy_);
+    sessions_->setSortingEnabled(true);
+    sessions_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    sessions_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    sessions_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    sessions_->verticalHeader()->setVisible(false);
+    connect(sessions_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& index) { showSession(index.row()); });
+    detail_ = new QTextBrowser;
+
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(filter_, 1);
+    filterRow->addWidget(category_);
+    auto* tableBox = new QVBoxLayout;
+    tableBox->addLayout(filterRow);
+    tableBox->addWidget(sessions_);
+    auto* tableWidget = new QWidget;
+    tableWidget->setLayout(tableBox);
+    auto* lower = new QSplitter;
+    lower->addWidget(tableWidget);
+    lower->addWidget(detail_);
+    lower->setStretchFactor(0, 1);
+    lower->setStretchFactor(1, 1);
+    lower->setSizes({640, 700});
+
+    auto* upper = new QHBoxLayout;
+    upper->addWidget(metrics_, 3);
+    upper->addWidget(thresholdBox, 2);
+    auto* upperWidget = new QWidget;
+    upperWidget->setLayout(upper);
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(upperWidget);
+    split->addWidget(lower);
+    split->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(title_);
+    layout->addWidget(progress_);
+    layout->addWidget(split, 1);
+}
+
+void ResultsPage::openRun(const QString& runDir) {
+    title_->setText("Evaluating " + runDir + " …");
+    runner_->start(runDir);
+}
+
+void ResultsPage::showRun(const EvaluatedRun& run) {
+    run_ = run;
+    const EvaluationResult& r = *run.result;
+    chosen_ = r.thresholds;
+    title_->setText(QString("<b>%1</b><br>test: %2 normal, %3 anomalous sessions · %4")
+                        .arg(run.runDir.toHtmlEscaped()).arg(r.testNormal).arg(r.testAnomaly)
+                        .arg(QString::fromStdString(r.verdict).toHtmlEscaped()));
+    chosenLabel_->setText(QString("Chosen on validation: r %1, top-%2, [END] top-%3, d %4 — %5")
+                              .arg(chosen_.missRatio).arg(chosen_.topG).arg(chosen_.endG).arg(chosen_.distance)
+                              .arg(QString::fromStdString(chosen_.method)));
+    metrics_->setRowCount(int(r.detectors.size()));
+    for (int i = 0; i < int(r.detectors.size()); ++i) {
+        const auto& d = r.detectors[std::size_t(i)];
+        auto* name = new QTableWidgetItem(QString::fromStdString(d.name));
+        name->setToolTip(QString::fromStdString(d.description));
+        metrics_->setItem(i, 0, name);
+    }
+    fillSessions();
+    setThresholds(chosen_);
+    filterCategory("flagged"); // what the user came for; "all" is one click away
+    sessions_->selectRow(0);
+}
+
+void ResultsPage::fillSessions() {
+    sessionsModel_->removeRows(0, sessionsModel_->rowCount());
+    const auto& sessions = run_.result->sessions;
+    for (int i = 0; i < int(sessions.size()); ++i) {
+        const ScoredSession& s = sessions[std::size_t(i)];
+        if (s.split != Split::Test) continue;
+        QList<QStandardItem*> row;
+        auto item = [&](const QString& text, const QVariant& sortKey) {
+            auto* it = new QStandardItem(text);
+            it->setData(sortKey, Qt::UserRole);
+            it->setData(i, kRowRole);
+            row << it;
+        };
+        const QString id = QString::fromStdString(run_.dataset->sessions[s.index].id);
+        item(id, id);
+        item(s.label == Label::Anomaly ? "anomaly" : "normal", int(s.label));
+        item(QString::number(s.score.keys), s.score.keys);
+        item("", 0);
+        item(s.score.endRank < 0 ? "" : QString::number(s.score.endRank), s.score.endRank);
+        item(QString::number(s.score.distance, 'g', 4), s.score.distance);
+        item("", 0);
+        item("", QString());
+        sessionsModel_->appendRow(row);
+    }
+}
+
+void ResultsPage::setThresholds(const Thresholds& t) {
+    updating_ = true;
+    ratio_->setValue(int(std::lround(std::min(1.0, t.missRatio) * kSliderSteps)));
+    topG_->setValue(t.topG);
+    endG_->setValue(t.endG);
+    distance_->setValue(std::isfinite(t.distance) ? t.distance : distance_->maximum());
+    updating_ = false;
+    current_ = t;
+    recompute();
+}
+
+Confusion ResultsPage::logbertConfusion() const {
+    Confusion c;
+    if (!run_.result) return c;
+    for (const auto& s : run_.result->sessions)
+        if (s.split == Split::Test) c.add(s.label == Label::Anomaly, current_.flags(s.score));
+    return c;
+}
+
+void ResultsPage::recompute() {
+    if (!run_.result) return;
+    ratioLabel_->setText(QString::number(current_.missRatio, 'f', 3));
+    const auto& detectors = run_.result->detectors;
+    for (int i = 0; i < int(detectors.size()); ++i) {
+        const Confusion c = i == 0 ? logbertConfusion() : detectors[std::size_t(i)].test;
+        const QVariantList values{qulonglong(c.tp), qulonglong(c.fp), qulonglong(c.fn), qulonglong(c.tn),
+                                  c.precision(), c.recall(), c.f1(), c.accuracy(), c.specificity(), c.fpr()};
+        for (int k = 0; k < values.size(); ++k) {
+            const QString text = k < 4 ? values[k].toString() : QString::number(values[k].toDouble(), 'f', k == 9 ? 5 : 4);
+            metrics_->setItem(i, k + 1, new QTableWidgetItem(text));
+        }
+    }
+    // Flags in the table follow the thresholds.
+    for (int row = 0; row < sessionsModel_->rowCount(); ++row) {
+        const int i = sessionsModel_->item(row, kSession)->data(kRowRole).toInt();
+        const ScoredSession& s = run_.result->sessions[std::size_t(i)];
+        const bool flagged = current_.flags(s.score);
+        const auto misses = s.score.missesAt(current_.topG);
+        sessionsModel_->item(row, kMisses)->setText(QString::number(misses));
+        sessionsModel_->item(row, kMisses)->setData(misses, Qt::UserRole);
+        sessionsModel_->item(row, kFlagged)->setText(flagged ? "yes" : "");
+        sessionsModel_->item(row, kFlagged)->setData(int(flagged), Qt::UserRole);
+        const QString outcome = categoryOf(s.label == Label::Anomaly, flagged);
+        sessionsModel_->item(row, kOutcome)->setText(outcome);
+        sessionsModel_->item(row, kOutcome)->setData(outcome, Qt::UserRole);
+    }
+    proxy_->invalidate();
+}
+
+int ResultsPage::visibleSessions() const { return proxy_->rowCount(); }
+
+void ResultsPage::filterCategory(const QString& category) { category_->setCurrentText(category); }
+
+void ResultsPage::showSession(int visibleRow) {
+    if (!run_.result || visibleRow < 0 || visibleRow >= proxy_->rowCount()) return;
+    const int i = proxy_->index(visibleRow, kSession).data(kRowRole).toInt();
+    const ScoredSession& s = run_.result->sessions[std::size_t(i)];
+    const Session& session = run_.dataset->sessions[s.index];
+    const Dataset& d = *run_.dataset;
+    QString html;
+    html += QString("<h3>%1</h3>").arg(QString::fromStdString(session.id).toHtmlEscaped());
+    html += QString("<p>%1 · %2 keys · %3 masked · %4 outside the top-%5 · [END] rank %6 · distance %7 · <b>%8</b></p>")
+                .arg(s.label == Label::Anomaly ? "anomaly" : "normal").arg(s.score.keys).arg(s.score.masked)
+                .arg(s.score.missesAt(current_.topG)).arg(current_.topG).arg(s.score.endRank)
+                .arg(s.score.distance, 0, 'g', 4).arg(current_.flags(s.score) ? "flagged" : "not flagged");
+    // The key sequence: misses in red (hover for the model's predictions).
+    std::map<std::uint32_t, const MissedKey*> byPosition;
+    for (const auto& m : s.score.missed) byPosition[m.position] = &m;
+    auto predictions = [](const MissedKey& m) {
+        QStringList p;
+        for (auto k : m.predictions) p << keyName(k);
+        return p.join(" ");
+    };
+    html += "<p style='line-height:160%'>";
+    for (std::uint32_t p = 0; p <= session.keys.size(); ++p) {
+        const bool end = p == session.keys.size();
+        if (end && s.score.endRank < 0) break;
+        auto it = byPosition.find(p);
+        const bool miss = it != byPosition.end() &&
+                          it->second->rank >= std::uint32_t(end ? std::max(1, current_.endG) : current_.topG);
+        const QString label = end ? "[END]" : QString::number(session.keys[p]);
+        const QString tip = it != byPosition.end() ? QString("rank %1, expected %2").arg(it->second->rank).arg(predictions(*it->second)) : QString("first choice");
+        html += QString("<span title='%1' style='background:%2;padding:2px 5px;margin:2px'>%3</span> ")
+                    .arg(tip.toHtmlEscaped(), miss ? "#f5b7b1" : "#d5f5e3", label);
+    }
+    html += "</p>";
+    if (!s.score.missed.empty()) {
+        html += "<table border='1' cellspacing='0' cellpadding='3'><tr><th>position</th><th>key</th><th>rank</th>"
+                "<th>probability</th><th>top predictions</th><th>template</th></tr>";
+        for (const auto& m : s.score.missed) {
+            if (m.rank < std::uint32_t(m.key == Vocabulary::kEndKey ? std::max(1, current_.endG) : current_.topG)) continue;
+            html += QString("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td></tr>")
+                        .arg(m.position).arg(keyName(m.key)).arg(m.rank).arg(double(m.probability), 0, 'g', 3)
+                        .arg(predictions(m))
+                        .arg(QString::fromStdString(m.key == Vocabulary::kEndKey ? "(end of session)" : d.templateText(m.key)).toHtmlEscaped());
+        }
+        html += "</table>";
+    }
+    // The raw lines, read from their files (the first 200 of the session).
+    if (!session.lines.empty()) {
+        html += "<h4>Raw log lines</h4><pre style='font-size:small'>";
+        std::map<std::uint32_t, std::vector<std::uint32_t>> wanted;
+        for (std::size_t k = 0; k < session.lines.size() && k < 200; ++k)
+            wanted[session.lines[k].file].push_back(session.lines[k].line);
+        for (auto& [file, lines] : wanted) {
+            std::sort(lines.begin(), lines.end());
+            try {
+                LineReader reader(d.files[file]);
+                std::string_view text;
+                std::uint32_t number = 0;
+                std::size_t next = 0;
+                const QString name = QString::fromStdString(d.files[file]).section('/', -1);
+                while (next < lines.size() && reader.next(text)) {
+                    if (++number != lines[next]) continue;
+                    html += QString("%1:%2  %3\n").arg(name).arg(number)
+                                .arg(QString::fromUtf8(text.data(), int(text.size())).toHtmlEscaped());
+                    ++next;
+                }
+            } catch (const std::exception& e) {
+                html += QString::fromUtf8(e.what()).toHtmlEscaped() + "\n";
+            }
+        }
+        html += "</pre>";
+    }
+    detail_->setHtml(html);
+}
+
+QString ResultsPage::sessionDetailHtml() const { return detail_->toHtml(); }
+
+} // namespace logbert::gui

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+#include "app/adapters/evaluation_runner.h"
+#include "engine/detection/thresholds.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+class QTableWidget;
+class QTextBrowser;
+
+namespace logbert::gui {
+
+class SessionFilter;
+
+/// The Results page: LogBERT's metrics beside the baselines', threshold controls (r, g, g for
+/// [END], d) that recompute LogBERT's row live — the validation-chosen point is what gets
+/// reported and one click away — and the scored test sessions: a sortable, filterable table
+/// (clicking TP/FP/FN/TN in the metrics filters it) and the detail of one session, with its
+/// mispredicted keys highlighted, the model's predictions, the templates and the raw log lines.
+class ResultsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ResultsPage(QWidget* parent = nullptr);
+
+    /// Evaluates a run folder in the background, then shows it.
+    void openRun(const QString& runDir);
+    void showRun(const EvaluatedRun& run);
+
+    const Thresholds& thresholds() const { return current_; }
+    const Thresholds& chosenThresholds() const { return chosen_; }
+    void setThresholds(const Thresholds& t);
+    Confusion logbertConfusion() const;
+    /// Test sessions shown in the table after filtering.
+    int visibleSessions() const;
+    void filterCategory(const QString& category); ///< "all", "flagged", "TP", "FP", "FN", "TN"
+    void showSession(int visibleRow);
+    QString sessionDetailHtml() const;
+    QTableWidget* metricsTable() const { return metrics_; }
+
+signals:
+    void statusMessage(const QString& text);
+    void evaluated(const QString& runDir);
+
+private:
+    void buildUi();
+    void recompute();
+    void fillSessions();
+
+    EvaluationRunner* runner_;
+    EvaluatedRun run_;
+    Thresholds chosen_, current_;
+    bool updating_ = false;
+
+    QLabel* title_;
+    QProgressBar* progress_;
+    QTableWidget* metrics_;
+    QSlider* ratio_;
+    QLabel* ratioLabel_;
+    QSpinBox *topG_, *endG_;
+    QDoubleSpinBox* distance_;
+    QLabel* chosenLabel_;
+    QLineEdit* filter_;
+    QComboBox* category_;
+    QStandardItemModel* sessionsModel_;
+    SessionFilter* proxy_;
+    QTableView* sessions_;
+    QTextBrowser* detail_;
+};
+
+} // namespace logbert::gui
