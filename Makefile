@@ -8,6 +8,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo
 # clang compiles the LibTorch headers about twice as fast as GCC (shared/TOOLCHAIN.md).
 CXX_COMPILER ?= $(shell command -v clang++ 2>/dev/null || command -v c++)
 LOGBERT    := $(BUILD_DIR)/app/logbert
+WORKBENCH  := $(BUILD_DIR)/app/logbert-workbench
 
 .PHONY: all deps configure build test run bench clean
 
@@ -27,11 +28,20 @@ build: deps configure
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The workbench on the demo dataset. Without a display (SSH, containers) it says so and runs the
+# same pipeline headless with the CLI instead: demo data, dataset, a short training, evaluation.
 run: build
-	$(LOGBERT) info
-	$(LOGBERT) demo-data $(DEMO_DIR)
-	$(LOGBERT) parse --format hdfs --out $(DEMO_DIR)/parsed $(DEMO_DIR)/HDFS_demo.log
-	$(LOGBERT) dataset $(DEMO_DIR)/demo.yaml
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then \
+	  $(WORKBENCH) --demo --workspace $(CURDIR)/workspace; \
+	else \
+	  echo "no display: running the demo headless (the GUI needs X11, Wayland or macOS; try xvfb-run)"; \
+	  $(LOGBERT) info && \
+	  $(LOGBERT) demo-data $(DEMO_DIR) && \
+	  $(LOGBERT) dataset $(DEMO_DIR)/demo.yaml && \
+	  rm -rf $(DEMO_DIR)/run && \
+	  $(LOGBERT) train $(DEMO_DIR)/demo.yaml --set model.hidden_size=64 --set model.num_hidden_layers=2 \
+	    --set model.num_attention_heads=2 --set training.num_epochs=5 --set training.batch_size=32 --out $(DEMO_DIR)/run; \
+	fi
 
 bench: build
 	$(BUILD_DIR)/bench/drain_bench
