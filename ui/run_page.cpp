@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/run_page.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QSlider>
 #include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -56,6 +58,10 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
     });
     connect(runner_, &TrainingRunner::stepReported, this, [this](const TrainingStep& s) {
         lossChart_->append(lossSeries_, double(s.step), s.loss);
+        smoothed_ = stepX_.isEmpty() ? s.loss : smoothing_ * smoothed_ + (1 - smoothing_) * s.loss;
+        stepX_.push_back(double(s.step));
+        lossY_.push_back(s.loss);
+        lossChart_->append(smoothSeries_, double(s.step), smoothed_);
         lossChart_->append(mlkpSeries_, double(s.step), s.mlkp);
         lossChart_->append(vhmSeries_, double(s.step), s.vhm);
         progress_->setValue(int(s.step));
@@ -161,7 +167,8 @@ void RunPage::buildForm() {
     lossChart_ = new LiveChart;
     lossChart_->setTitle("Loss");
     lossChart_->setAxisLabels("step", "loss");
-    lossSeries_ = lossChart_->addSeries("loss", QColor(31, 119, 180));
+    lossSeries_ = lossChart_->addSeries("loss (raw)", QColor(31, 119, 180, 70));
+    smoothSeries_ = lossChart_->addSeries("loss (smoothed)", QColor(31, 119, 180));
     mlkpSeries_ = lossChart_->addSeries("MLKP", QColor(44, 160, 44));
     vhmSeries_ = lossChart_->addSeries("VHM", QColor(255, 127, 14));
     validationSeries_ = lossChart_->addSeries("validation loss", QColor(214, 39, 40), true);
@@ -172,11 +179,33 @@ void RunPage::buildForm() {
     cpuSeries_ = resourceChart_->addSeries("CPU %", QColor(148, 103, 189));
     rssSeries_ = resourceChart_->addSeries("resident MiB", QColor(140, 86, 75), false, true);
     threadSeries_ = resourceChart_->addSeries("threads", QColor(127, 127, 127), false, true);
+    auto* smoothing = new QSlider(Qt::Horizontal);
+    smoothing->setRange(0, 99);
+    smoothing->setValue(int(smoothing_ * 100));
+    smoothing->setToolTip("Exponential smoothing of the loss; the raw loss stays faded underneath");
+    connect(smoothing, &QSlider::valueChanged, this, [this](int v) {
+        smoothing_ = v / 100.0;
+        resmooth();
+    });
+    auto* logScale = new QCheckBox("log scale");
+    connect(logScale, &QCheckBox::toggled, lossChart_, &LiveChart::setLogarithmic);
+    auto* showMlkp = new QCheckBox("MLKP");
+    auto* showVhm = new QCheckBox("VHM");
+    for (QCheckBox* c : {showMlkp, showVhm}) c->setChecked(true);
+    connect(showMlkp, &QCheckBox::toggled, this, [this](bool on) { lossChart_->setSeriesVisible(mlkpSeries_, on); });
+    connect(showVhm, &QCheckBox::toggled, this, [this](bool on) { lossChart_->setSeriesVisible(vhmSeries_, on); });
+    auto* chartControls = new QHBoxLayout;
+    chartControls->addWidget(new QLabel("smoothing"));
+    chartControls->addWidget(smoothing, 1);
+    chartControls->addWidget(logScale);
+    chartControls->addWidget(showMlkp);
+    chartControls->addWidget(showVhm);
     progress_ = new QProgressBar;
     status_ = new QLabel("Ready");
     auto* right = new QVBoxLayout;
     right->addWidget(progress_);
     right->addWidget(status_);
+    right->addLayout(chartControls);
     right->addWidget(lossChart_, 3);
     right->addWidget(resourceChart_, 2);
     auto* rightWidget = new QWidget;
@@ -222,6 +251,17 @@ void RunPage::buildForm() {
 }
 
 void RunPage::setDataFile(const QString& path) { dataFile_->setText(path); }
+
+void RunPage::resmooth() {
+    QVector<double> smooth(lossY_.size());
+    double value = 0;
+    for (int i = 0; i < lossY_.size(); ++i) {
+        value = i == 0 ? lossY_[i] : smoothing_ * value + (1 - smoothing_) * lossY_[i];
+        smooth[i] = value;
+    }
+    smoothed_ = value;
+    lossChart_->setSeriesData(smoothSeries_, stepX_, smooth);
+}
 
 QStringList RunPage::overrides() const {
     return {QString("model.hidden_size=%1").arg(hidden_->value()),
@@ -289,6 +329,8 @@ void RunPage::start() {
     const QString runDir = QDir(workspace_).filePath("runs/" + runName_->text().trimmed());
     lossChart_->clear();
     resourceChart_->clear();
+    stepX_.clear();
+    lossY_.clear();
     runClock_ = 0;
     sampler_.sample(); // start the CPU interval now
     setRunning(true);

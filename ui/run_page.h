@@ -74,7 +74,10 @@ private:
     QLabel* status_;
     LiveChart* lossChart_;
     LiveChart* resourceChart_;
-    int lossSeries_ = 0, mlkpSeries_ = 0, vhmSeries_ = 0, validationSeries_ = 0;
+    int lossSeries_ = 0, smoothSeries_ = 0, mlkpSeries_ = 0, vhmSeries_ = 0, validationSeries_ = 0;
+    QVector<double> stepX_, lossY_; // raw loss, to recompute the smoothed curve
+    double smoothing_ = 0.9, smoothed_ = 0;
+    void resmooth();
     int cpuSeries_ = 0, rssSeries_ = 0, threadSeries_ = 0;
 };
 

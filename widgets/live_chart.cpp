@@ -76,6 +76,13 @@ void LiveChart::append(int series, double x, double y) {
     dirty_ = true;
 }
 
+void LiveChart::setSeriesData(int series, const QVector<double>& x, const QVector<double>& y) {
+    pendingX_[series].clear();
+    pendingY_[series].clear();
+    graphs_[series]->setData(x, y, /*alreadySorted=*/true);
+    dirty_ = true;
+}
+
 void LiveChart::clear() {
     for (int i = 0; i < graphs_.size(); ++i) {
         graphs_[i]->data()->clear();

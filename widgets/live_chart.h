@@ -32,6 +32,8 @@ public:
     void setLogarithmic(bool on);
 
     void append(int series, double x, double y);
+    /// Replaces a series' points (e.g. a smoothed curve recomputed with another factor).
+    void setSeriesData(int series, const QVector<double>& x, const QVector<double>& y);
     void clear();
 
     int pointCount(int series) const;
