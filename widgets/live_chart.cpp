@@ -103,8 +103,11 @@ void LiveChart::flush() {
         pendingY_[i].clear();
     }
     plot_->rescaleAxes(true);
-    if (plot_->yAxis->scaleType() == QCPAxis::stLogarithmic && plot_->yAxis->range().lower <= 0)
-        plot_->yAxis->setRangeLower(1e-4);
+    // Linear axes of non-negative data start at 0, so that small series (threads) stay visible.
+    for (QCPAxis* axis : {plot_->yAxis, plot_->yAxis2}) {
+        if (axis->scaleType() == QCPAxis::stLinear && axis->range().lower > 0) axis->setRangeLower(0);
+        if (axis->scaleType() == QCPAxis::stLogarithmic && axis->range().lower <= 0) axis->setRangeLower(1e-4);
+    }
     plot_->replot(QCustomPlot::rpQueuedReplot);
     dirty_ = false;
     ++replots_;
