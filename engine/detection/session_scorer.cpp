@@ -47,7 +47,7 @@ std::int64_t SessionScorer::parameterCount() const { return (*impl_->model)->par
 std::vector<SessionScore> SessionScorer::score(const std::vector<const Session*>& sessions, const JobControl& control,
                                                int threads) const {
     const auto& c = impl_->config;
-    if (threads <= 0) threads = c.training.threads > 0 ? c.training.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    if (threads <= 0) threads = resolveThreads(c.training.threads);
     at::set_num_threads(threads);
     c10::InferenceMode inference;
     LogBert& model = *impl_->model;

@@ -37,6 +37,12 @@ TorchRuntimeInfo torchRuntimeInfo(bool measure) {
     return info;
 }
 
+int resolveThreads(int setting) {
+    if (setting > 0) return setting;
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores ? int(cores) : 1;
+}
+
 std::string resolveDevice(const std::string& setting) {
     if (setting == "cpu") return "cpu";
     if (setting == "cuda") {

@@ -23,6 +23,9 @@ struct TorchRuntimeInfo {
 /// Queries LibTorch; `measure` also times a small matrix product.
 TorchRuntimeInfo torchRuntimeInfo(bool measure);
 
+/// The intra-op threads a `training.threads` setting means: the setting, or every core for 0.
+int resolveThreads(int setting);
+
 /// Resolves a device setting (auto | cpu | cuda | mps) to what will be used; throws InputError
 /// when a device is asked for that this build or machine lacks.
 std::string resolveDevice(const std::string& setting);

@@ -33,12 +33,6 @@ std::uint64_t derivedSeed(std::uint64_t seed, std::uint64_t salt, std::uint64_t 
     return mix64(mix64(seed ^ salt) + index);
 }
 
-int threadCount(const TrainingConfig& t) {
-    if (t.threads > 0) return t.threads;
-    const unsigned cores = std::thread::hardware_concurrency();
-    return cores ? int(cores) : 1;
-}
-
 /// The loss parts of one forward pass.
 struct LossParts {
     torch::Tensor mlkp, vhm, dist; // dist: [B, D] hidden state of [DIST]
@@ -227,7 +221,7 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
             throw InputError(params.runDir, 0, "has no checkpoint.pt to resume from");
     }
     // Threads are adopted per thread: set them here, on the thread that runs the job.
-    const int threads = threadCount(tc);
+    const int threads = resolveThreads(tc.threads);
     at::set_num_threads(threads);
     device = torch::Device(resolveDevice(tc.device));
 
