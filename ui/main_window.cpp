@@ -17,6 +17,7 @@
 #include <QStyleFactory>
 
 #include "engine/demo/demo_generator.h"
+#include "ui/compare_page.h"
 #include "ui/results_page.h"
 #include "ui/run_page.h"
 
@@ -24,13 +25,18 @@ namespace logbert::gui {
 
 MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     : QMainWindow(parent), workspace_(workspace), sidebar_(new QListWidget), pages_(new QStackedWidget),
-      runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage) {
+      runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage),
+      comparePage_(new ComparePage(QDir(workspace).filePath("runs"))) {
     setWindowTitle("LogBERT Workbench");
     sidebar_->setFixedWidth(140);
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_MediaPlay), "Run"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogDetailedView), "Results"));
+    sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogListView), "Compare"));
     pages_->addWidget(runPage_);
     pages_->addWidget(resultsPage_);
+    pages_->addWidget(comparePage_);
+    connect(comparePage_, &ComparePage::openRunRequested, this, &MainWindow::openRun);
+    connect(resultsPage_, &ResultsPage::evaluated, comparePage_, &ComparePage::refresh);
     connect(sidebar_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
     sidebar_->setCurrentRow(0);
     auto* central = new QWidget;
@@ -42,6 +48,7 @@ MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     connect(runPage_, &RunPage::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(runPage_, &RunPage::runFinished, this, [this](const QString& dir, bool completed) {
         statusBar()->showMessage("run folder: " + dir);
+        comparePage_->refresh();
         if (completed) openRun(dir); // evaluate and show the results
     });
     connect(resultsPage_, &ResultsPage::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
@@ -95,6 +102,11 @@ void MainWindow::openDemoDataset() {
 }
 
 void MainWindow::openDataFile(const QString& path) { runPage_->setDataFile(path); }
+
+void MainWindow::showPage(const QString& name) {
+    for (int i = 0; i < sidebar_->count(); ++i)
+        if (sidebar_->item(i)->text().compare(name, Qt::CaseInsensitive) == 0) sidebar_->setCurrentRow(i);
+}
 
 void MainWindow::openRun(const QString& runDir) {
     resultsPage_->openRun(runDir);

@@ -8,6 +8,7 @@ class QStackedWidget;
 
 namespace logbert::gui {
 
+class ComparePage;
 class ResultsPage;
 class RunPage;
 
@@ -20,12 +21,15 @@ public:
 
     RunPage* runPage() const { return runPage_; }
     ResultsPage* resultsPage() const { return resultsPage_; }
+    ComparePage* comparePage() const { return comparePage_; }
     /// Opens a trained run on the Results page (evaluating it in the background).
     void openRun(const QString& runDir);
     /// Writes the built-in demo dataset into the workspace (if needed) and selects it.
     void openDemoDataset();
     void openDataFile(const QString& path);
     void setDarkPalette(bool dark);
+    /// Shows a page by its sidebar name ("Run", "Results", "Compare").
+    void showPage(const QString& name);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -38,6 +42,7 @@ private:
     QStackedWidget* pages_;
     RunPage* runPage_;
     ResultsPage* resultsPage_;
+    ComparePage* comparePage_;
 };
 
 } // namespace logbert::gui

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     cli.addOption({"data", "Open a data YAML.", "FILE"});
     cli.addOption({"train", "Start training right away."});
     cli.addOption({"run", "Open a trained run folder on the Results page.", "DIR"});
+    cli.addOption({"page", "Show a page: run, results or compare.", "NAME"});
     cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});
     cli.addOption({"after", "Seconds before --screenshot (default 3).", "SECONDS", "3"});
     cli.process(app);
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     if (cli.isSet("demo")) window.openDemoDataset();
     if (cli.isSet("data")) window.openDataFile(cli.value("data"));
     if (cli.isSet("run")) window.openRun(cli.value("run"));
+    if (cli.isSet("page")) window.showPage(cli.value("page"));
     if (cli.isSet("train")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::start);
     if (cli.isSet("screenshot")) {
         const QString file = cli.value("screenshot");

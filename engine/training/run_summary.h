@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/training/metrics_log.h"
+#include "engine/training/run_folder.h"
+
+namespace logbert {
+
+/// What the run history and the comparison of runs show about one run folder, read from its
+/// files (no model loaded): run.json, metrics.csv, config.yaml and, when evaluated, results.json.
+struct RunSummary {
+    std::string runDir;
+    RunInfo info;
+    std::vector<MetricsRow> metrics;
+    /// Every config value as "section.key" -> text, in file order (lists as flow YAML).
+    std::vector<std::pair<std::string, std::string>> config;
+    bool evaluated = false;
+    double precision = 0, recall = 0, f1 = 0, fpr = 0; ///< LogBERT on the test split
+    std::string verdict;
+};
+
+/// Reads a run folder; InputError when it is not one.
+RunSummary loadRunSummary(const std::string& runDir);
+
+/// The run folders directly inside `folder` (those with a config.yaml), newest first.
+std::vector<std::string> listRunFolders(const std::string& folder);
+
+} // namespace logbert

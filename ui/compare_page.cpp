@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/compare_page.h"
+
+#include <QDir>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "engine/core/errors.h"
+#include "widgets/live_chart.h"
+
+namespace logbert::gui {
+
+namespace {
+const QColor kPalette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
+                           QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127)};
+
+QString minutes(double seconds) {
+    const long s = std::lround(seconds);
+    return s >= 60 ? QString("%1 m %2 s").arg(s / 60).arg(s % 60, 2, 10, QChar('0')) : QString("%1 s").arg(s);
+}
+
+QTableWidget* table() {
+    auto* t = new QTableWidget;
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    return t;
+}
+} // namespace
+
+ComparePage::ComparePage(const QString& runsFolder, QWidget* parent)
+    : QWidget(parent), runsFolder_(runsFolder), runs_(new QListWidget), chart_(new LiveChart), cost_(table()),
+      diff_(table()) {
+    runs_->setToolTip("Check runs to compare them; double-click one to open its results.");
+    connect(runs_, &QListWidget::itemChanged, this, [this] { compare(); });
+    connect(runs_, &QListWidget::itemDoubleClicked, this,
+            [this](QListWidgetItem* item) { emit openRunRequested(item->data(Qt::UserRole).toString()); });
+    auto* refreshButton = new QPushButton("Refresh");
+    connect(refreshButton, &QPushButton::clicked, this, &ComparePage::refresh);
+    auto* left = new QVBoxLayout;
+    left->addWidget(new QLabel("Runs"));
+    left->addWidget(runs_, 1);
+    left->addWidget(refreshButton);
+    auto* leftWidget = new QWidget;
+    leftWidget->setLayout(left);
+
+    chart_->setTitle("Validation loss per epoch");
+    chart_->setAxisLabels("epoch", "validation loss");
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(chart_);
+    right->addWidget(cost_);
+    auto* diffBox = new QWidget;
+    auto* diffLayout = new QVBoxLayout(diffBox);
+    diffLayout->setContentsMargins(0, 0, 0, 0);
+    diffLayout->addWidget(new QLabel("Config: only what differs"));
+    diffLayout->addWidget(diff_);
+    right->addWidget(diffBox);
+    auto* split = new QSplitter;
+    split->addWidget(leftWidget);
+    split->addWidget(right);
+    split->setStretchFactor(1, 3);
+    split->setSizes({260, 1100});
+    right->setSizes({420, 330, 200});
+    auto* layout = new QHBoxLayout(this);
+    layout->addWidget(split);
+    refresh();
+}
+
+int ComparePage::runCount() const { return runs_->count(); }
+
+void ComparePage::refresh() {
+    std::set<QString> checked;
+    for (int i = 0; i < runs_->count(); ++i)
+        if (runs_->item(i)->checkState() == Qt::Checked) checked.insert(runs_->item(i)->data(Qt::UserRole).toString());
+    const bool firstTime = runs_->count() == 0;
+    const QSignalBlocker block(runs_);
+    runs_->clear();
+    const auto folders = listRunFolders(runsFolder_.toStdString());
+    if (firstTime) // start by comparing the two newest runs
+        for (std::size_t i = 0; i < folders.size() && i < 2; ++i) checked.insert(QString::fromStdString(folders[i]));
+    for (const auto& dir : folders) {
+        const QString path = QString::fromStdString(dir);
+        auto* item = new QListWidgetItem(QDir(path).dirName());
+        item->setData(Qt::UserRole, path);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(checked.count(path) ? Qt::Checked : Qt::Unchecked);
+        try {
+            const RunInfo info = RunInfo::load(path.toStdString());
+            item->setToolTip(QString("%1 · %2 epochs · %3").arg(QString::fromStdString(info.status)).arg(info.epochsDone)
+                                 .arg(QString::fromStdString(info.updated)));
+        } catch (const InputError&) {
+        }
+        runs_->addItem(item);
+    }
+    compare();
+}
+
+void ComparePage::setChecked(const QString& runDir, bool checked) {
+    for (int i = 0; i < runs_->count(); ++i)
+        if (runs_->item(i)->data(Qt::UserRole).toString() == runDir)
+            runs_->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+}
+
+void ComparePage::compare() {
+    std::vector<RunSummary> runs;
+    QStringList names;
+    for (int i = 0; i < runs_->count(); ++i) {
+        if (runs_->item(i)->checkState() != Qt::Checked) continue;
+        try {
+            runs.push_back(loadRunSummary(runs_->item(i)->data(Qt::UserRole).toString().toStdString()));
+            names << runs_->item(i)->text();
+        } catch (const InputError& e) {
+            runs_->item(i)->setToolTip(QString::fromStdString(e.what()));
+        }
+    }
+    // Overlaid curves: one series per run (the chart's series are rebuilt on every change).
+    auto* fresh = new LiveChart;
+    fresh->setTitle("Validation loss per epoch");
+    fresh->setAxisLabels("epoch", "validation loss");
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        const int series = fresh->addSeries(names[int(r)], kPalette[r % 8], true);
+        for (const auto& row : runs[r].metrics)
+            if (row.kind == MetricsRow::Kind::Epoch && std::isfinite(row.validationLoss))
+                fresh->append(series, row.epoch, row.validationLoss);
+    }
+    if (auto* splitter = qobject_cast<QSplitter*>(chart_->parentWidget())) {
+        splitter->replaceWidget(splitter->indexOf(chart_), fresh);
+        chart_->deleteLater();
+    }
+    chart_ = fresh;
+
+    const QStringList rows{"status", "parameters", "epochs", "steps", "training time", "sequences/s", "peak RSS",
+                           "device / threads", "precision", "recall", "F1", "FPR"};
+    cost_->clear();
+    cost_->setRowCount(rows.size());
+    cost_->setColumnCount(int(runs.size()));
+    cost_->setVerticalHeaderLabels(rows);
+    cost_->setHorizontalHeaderLabels(names);
+    for (int c = 0; c < int(runs.size()); ++c) {
+        const RunSummary& s = runs[std::size_t(c)];
+        const RunInfo& i = s.info;
+        auto metric = [&](double v) { return s.evaluated ? QString::number(v, 'f', 4) : QString("not evaluated"); };
+        const QStringList values{QString::fromStdString(i.status),
+                                 QLocale().toString(qlonglong(i.parameters)),
+                                 QString("%1 / %2").arg(i.epochsDone).arg(i.numEpochs),
+                                 QString::number(i.steps),
+                                 minutes(i.trainingSeconds),
+                                 QString::number(i.sequencesPerSecond, 'f', 1),
+                                 QString("%1 MiB").arg(i.peakRssMegabytes, 0, 'f', 0),
+                                 QString("%1 / %2").arg(QString::fromStdString(i.device)).arg(i.threads),
+                                 metric(s.precision), metric(s.recall), metric(s.f1), s.evaluated ? QString::number(s.fpr, 'f', 5) : QString()};
+        for (int r = 0; r < values.size(); ++r) cost_->setItem(r, c, new QTableWidgetItem(values[r]));
+    }
+
+    // Config keys whose values differ between the checked runs.
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<std::string>> values;
+    for (std::size_t r = 0; r < runs.size(); ++r)
+        for (const auto& [key, value] : runs[r].config) {
+            auto& v = values[key];
+            if (v.empty()) {
+                order.push_back(key);
+                v.assign(runs.size(), "—");
+            }
+            v[r] = value;
+        }
+    diff_->clear();
+    diff_->setColumnCount(int(runs.size()));
+    diff_->setHorizontalHeaderLabels(names);
+    QStringList differing;
+    for (const auto& key : order) {
+        const auto& v = values[key];
+        if (std::all_of(v.begin(), v.end(), [&](const std::string& x) { return x == v.front(); })) continue;
+        differing << QString::fromStdString(key);
+        const int row = diff_->rowCount();
+        diff_->insertRow(row);
+        for (int c = 0; c < int(v.size()); ++c) diff_->setItem(row, c, new QTableWidgetItem(QString::fromStdString(v[std::size_t(c)])));
+    }
+    diff_->setVerticalHeaderLabels(differing);
+}
+
+} // namespace logbert::gui

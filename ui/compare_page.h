@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+#include <vector>
+
+#include "engine/training/run_summary.h"
+
+class QListWidget;
+class QTableWidget;
+
+namespace logbert::gui {
+
+class LiveChart;
+
+/// The Compare page, and the run history: every run folder of the workspace, re-openable after a
+/// restart (double-click opens it on the Results page). Checked runs are compared: validation
+/// loss per epoch overlaid with a colour per run, a table of metrics and cost (epochs, training
+/// time, sequences/s, peak memory, parameters, precision, recall, F1, FPR), and the config keys
+/// whose values differ between them.
+class ComparePage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ComparePage(const QString& runsFolder, QWidget* parent = nullptr);
+
+    /// Re-reads the runs folder (keeps the checked runs checked).
+    void refresh();
+    void setChecked(const QString& runDir, bool checked);
+    int runCount() const;
+
+    LiveChart* lossChart() const { return chart_; }
+    QTableWidget* costTable() const { return cost_; }
+    QTableWidget* diffTable() const { return diff_; }
+
+signals:
+    void openRunRequested(const QString& runDir);
+
+private:
+    void compare();
+
+    QString runsFolder_;
+    QListWidget* runs_;
+    LiveChart* chart_;
+    QTableWidget* cost_;
+    QTableWidget* diff_;
+};
+
+} // namespace logbert::gui
