@@ -18,6 +18,7 @@
 
 #include "engine/demo/demo_generator.h"
 #include "ui/compare_page.h"
+#include "ui/datasets_page.h"
 #include "ui/results_page.h"
 #include "ui/run_page.h"
 
@@ -25,17 +26,23 @@ namespace logbert::gui {
 
 MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     : QMainWindow(parent), workspace_(workspace), sidebar_(new QListWidget), pages_(new QStackedWidget),
-      runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage),
+      datasetsPage_(new DatasetsPage(workspace)), runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage),
       comparePage_(new ComparePage(QDir(workspace).filePath("runs"))) {
     setWindowTitle("LogBERT Workbench");
     sidebar_->setFixedWidth(140);
+    sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_DirOpenIcon), "Datasets"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_MediaPlay), "Run"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogDetailedView), "Results"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogListView), "Compare"));
+    pages_->addWidget(datasetsPage_);
     pages_->addWidget(runPage_);
     pages_->addWidget(resultsPage_);
     pages_->addWidget(comparePage_);
     connect(comparePage_, &ComparePage::openRunRequested, this, &MainWindow::openRun);
+    connect(datasetsPage_, &DatasetsPage::useForTraining, this, [this](const QString& dataFile) {
+        runPage_->setDataFile(dataFile);
+        showPage("Run");
+    });
     connect(resultsPage_, &ResultsPage::evaluated, comparePage_, &ComparePage::refresh);
     connect(sidebar_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
     sidebar_->setCurrentRow(0);
@@ -98,6 +105,10 @@ void MainWindow::openDemoDataset() {
     const QString config = QDir(dir).filePath("demo.yaml");
     if (!QFileInfo::exists(config)) writeDemoDataset(dir.toStdString());
     openDataFile(config);
+    datasetsPage_->addInputs({QDir(dir).filePath("HDFS_demo.log")});
+    datasetsPage_->setFormat("hdfs");
+    datasetsPage_->setLabelFile(QDir(dir).filePath("anomaly_label.csv"));
+    datasetsPage_->load();
     statusBar()->showMessage("demo dataset: " + dir, 8000);
 }
 

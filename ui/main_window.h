@@ -9,6 +9,7 @@ class QStackedWidget;
 namespace logbert::gui {
 
 class ComparePage;
+class DatasetsPage;
 class ResultsPage;
 class RunPage;
 
@@ -19,6 +20,7 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(const QString& workspace, QWidget* parent = nullptr);
 
+    DatasetsPage* datasetsPage() const { return datasetsPage_; }
     RunPage* runPage() const { return runPage_; }
     ResultsPage* resultsPage() const { return resultsPage_; }
     ComparePage* comparePage() const { return comparePage_; }
@@ -40,6 +42,7 @@ private:
     QString workspace_;
     QListWidget* sidebar_;
     QStackedWidget* pages_;
+    DatasetsPage* datasetsPage_;
     RunPage* runPage_;
     ResultsPage* resultsPage_;
     ComparePage* comparePage_;
