@@ -11,6 +11,7 @@
 #include "engine/config/run_config.h"
 #include "engine/demo/demo_generator.h"
 #include "engine/training/training_job.h"
+#include "ui/report.h"
 #include "ui/results_page.h"
 
 using namespace logbert;
@@ -68,6 +69,19 @@ private slots:
         QVERIFY(html.contains("flagged"));
         page.filterCategory("all");
         QVERIFY(std::uint64_t(page.visibleSessions()) == chosen.total());
+
+        // The report: one self-contained HTML file and a PDF.
+        QString error;
+        const QString htmlFile = dir.filePath("report.html"), pdf = dir.filePath("report.pdf");
+        QVERIFY2(exportReport(page.run(), htmlFile, pdf, error), qPrintable(error));
+        QFile f(htmlFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(f.readAll());
+        for (const char* part : {"LogBERT report", "Unseen key set", "data:image/png;base64", "Top flagged sessions",
+                                 "HDFS", "model.hidden_size"})
+            QVERIFY2(text.contains(part), part);
+        QVERIFY(QFileInfo(pdf).size() > 10000);
+        if (qEnvironmentVariableIsSet("LOGBERT_TEST_OUTPUT")) QFile::copy(htmlFile, qEnvironmentVariable("LOGBERT_TEST_OUTPUT") + "/report.html");
     }
 };
 

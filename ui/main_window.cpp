@@ -78,6 +78,8 @@ void MainWindow::buildMenus() {
         const QString dir = QFileDialog::getExistingDirectory(this, "Run folder", QDir(workspace_).filePath("runs"));
         if (!dir.isEmpty()) openRun(dir);
     })->setShortcut(QKeySequence("Ctrl+Shift+O"));
+    file->addAction("&Export report…", resultsPage_, &ResultsPage::exportReportInteractively)
+        ->setShortcut(QKeySequence("Ctrl+E"));
     file->addSeparator();
     QAction* quit = file->addAction("&Quit", this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -2,7 +2,10 @@
 #include "ui/results_page.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QMessageBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -24,6 +27,7 @@
 #include <map>
 
 #include "engine/io/line_reader.h"
+#include "ui/report.h"
 
 namespace logbert::gui {
 
@@ -110,6 +114,8 @@ void ResultsPage::buildUi() {
     distance_->setSingleStep(0.001);
     chosenLabel_ = new QLabel;
     chosenLabel_->setWordWrap(true);
+    auto* exportButton = new QPushButton("Export report…");
+    connect(exportButton, &QPushButton::clicked, this, &ResultsPage::exportReportInteractively);
     auto* reset = new QPushButton("Back to the validation choice");
     connect(reset, &QPushButton::clicked, this, [this] { setThresholds(chosen_); });
     auto* ratioRow = new QHBoxLayout;
@@ -121,6 +127,7 @@ void ResultsPage::buildUi() {
     controls->addRow("top-g for [END]", endG_);
     controls->addRow("distance d", distance_);
     controls->addRow(reset);
+    controls->addRow(exportButton);
     controls->addRow(chosenLabel_);
     auto* thresholdBox = new QGroupBox("Thresholds (LogBERT's row follows them)");
     thresholdBox->setLayout(controls);
@@ -373,5 +380,20 @@ void ResultsPage::showSession(int visibleRow) {
 }
 
 QString ResultsPage::sessionDetailHtml() const { return detail_->toHtml(); }
+
+void ResultsPage::exportReportInteractively() {
+    if (!run_.result) {
+        emit statusMessage("Open an evaluated run first.");
+        return;
+    }
+    QString html = QFileDialog::getSaveFileName(this, "Export report", QDir(run_.runDir).filePath("report.html"),
+                                                "HTML (*.html)");
+    if (html.isEmpty()) return;
+    if (!html.endsWith(".html")) html += ".html";
+    const QString pdf = html.left(html.size() - 5) + ".pdf";
+    QString error;
+    if (exportReport(run_, html, pdf, error)) emit statusMessage("report: " + html + " and " + pdf);
+    else QMessageBox::warning(this, "Export report", error);
+}
 
 } // namespace logbert::gui

@@ -47,6 +47,9 @@ public:
     void showSession(int visibleRow);
     QString sessionDetailHtml() const;
     QTableWidget* metricsTable() const { return metrics_; }
+    const EvaluatedRun& run() const { return run_; }
+    /// Asks for a file name and writes the report (HTML, and PDF beside it).
+    void exportReportInteractively();
 
 signals:
     void statusMessage(const QString& text);

@@ -114,7 +114,7 @@ void LiveChart::flush() {
 }
 
 bool LiveChart::exportTo(const QString& path) const {
-    const_cast<LiveChart*>(this)->flush();
+    const_cast<LiveChart*>(this)->flush(); // what is buffered goes into the file too
     const QString ext = QFileInfo(path).suffix().toLower();
     if (ext == "png") return plot_->savePng(path, 0, 0, 2.0);
     if (ext == "pdf") return plot_->savePdf(path);

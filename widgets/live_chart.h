@@ -46,9 +46,10 @@ public:
     bool exportTo(const QString& path) const;
 
     QCustomPlot* plot() const { return plot_; }
+    /// Draws what is buffered now instead of at the next tick (before an export or a grab).
+    void flush();
 
 private:
-    void flush();
 
     QCustomPlot* plot_;
     QVector<QCPGraph*> graphs_;
