@@ -42,6 +42,7 @@ double peakRssMiB() {
 
 struct Figures {
     double sequencesPerSecond = 0, tokensPerSecond = 0, epochSeconds = 0;
+    double estimatedEpochSeconds = 0; ///< what the Run page's "Estimate" predicted beforehand
     std::size_t sequences = 0;
 };
 
@@ -60,9 +61,11 @@ Figures train(const std::string& dataYaml, const std::string& runDir, int thread
     cb.onMetricsRow = [&](const MetricsRow& row) {
         if (row.kind == MetricsRow::Kind::Epoch) tokens = row.tokensPerSecond;
     };
-    TrainingJob job({loadRunConfig(s), runDir, false}, cb);
-    const auto summary = job.run();
+    const RunConfig config = loadRunConfig(s);
     Figures f;
+    f.estimatedEpochSeconds = estimateTraining(config).secondsPerEpoch;
+    TrainingJob job({config, runDir, false}, cb);
+    const auto summary = job.run();
     f.sequences = sequences;
     f.epochSeconds = summary.seconds / summary.epochsDone;
     f.sequencesPerSecond = double(sequences) / f.epochSeconds;
@@ -116,22 +119,22 @@ int main(int argc, char** argv) {
     const std::string longYaml = writeLongSessions(work + "/long", 400, 254);
 
     std::printf("model: hidden 256, 4 layers, 4 heads (test preset), %d epoch(s) per figure\n\n", epochs);
-    std::printf("%-44s %7s %10s %11s %9s %12s %9s\n", "case", "threads", "seq/s", "tokens/s", "epoch s", "sessions/s",
-                "peak MiB");
+    std::printf("%-44s %7s %10s %11s %9s %9s %12s %9s\n", "case", "threads", "seq/s", "tokens/s", "epoch s",
+                "estimate", "sessions/s", "peak MiB");
     for (int threads : threadCounts) {
         resetPeakRss();
         const Figures a = train(hdfs, work + "/a", threads, 32, 256, epochs);
-        std::printf("%-44s %7d %10.1f %11.0f %9.1f %12s %9.0f\n", "(a) train, HDFS sessions, batch 32", threads,
-                    a.sequencesPerSecond, a.tokensPerSecond, a.epochSeconds, "", peakRssMiB());
+        std::printf("%-44s %7d %10.1f %11.0f %9.1f %9.1f %12s %9.0f\n", "(a) train, HDFS sessions, batch 32", threads,
+                    a.sequencesPerSecond, a.tokensPerSecond, a.epochSeconds, a.estimatedEpochSeconds, "", peakRssMiB());
         resetPeakRss();
         const Figures b = train(longYaml, work + "/b", threads, 8, 256, epochs);
-        std::printf("%-44s %7d %10.1f %11.0f %9.1f %12s %9.0f\n", "(b) train, batch 8 x 256 tokens", threads,
-                    b.sequencesPerSecond, b.tokensPerSecond, b.epochSeconds, "", peakRssMiB());
+        std::printf("%-44s %7d %10.1f %11.0f %9.1f %9.1f %12s %9.0f\n", "(b) train, batch 8 x 256 tokens", threads,
+                    b.sequencesPerSecond, b.tokensPerSecond, b.epochSeconds, b.estimatedEpochSeconds, "", peakRssMiB());
         // Detection: every validation and test session of the HDFS split (22,838 + 486).
         resetPeakRss();
         const EvaluationResult r = evaluateRun(work + "/a", nullptr, {}, threads);
-        std::printf("%-44s %7d %10s %11s %9.1f %12.0f %9.0f\n", "detection, HDFS validation + test sessions", threads, "",
-                    "", r.scoringSeconds, double(r.sessionsScored) / r.scoringSeconds, peakRssMiB());
+        std::printf("%-44s %7d %10s %11s %9.1f %9s %12.0f %9.0f\n", "detection, HDFS validation + test sessions", threads,
+                    "", "", r.scoringSeconds, "", double(r.sessionsScored) / r.scoringSeconds, peakRssMiB());
         std::fflush(stdout);
     }
     std::printf("\npeak RSS of the whole bench %.0f MiB\n", double(peakRssBytes()) / 1048576.0);

@@ -55,6 +55,12 @@ private slots:
         spinAt(page, 4)->setValue(50); // epochs
         QVERIFY(button(page, "Start")->isEnabled());
 
+        // Before starting: parameters, memory and time per epoch from timed steps.
+        page.estimate();
+        QTRY_VERIFY_WITH_TIMEOUT(page.estimateText().contains("per epoch"), 30000);
+        QVERIFY2(page.estimateText().contains("parameters") && page.estimateText().contains("MiB"),
+                 qPrintable(page.estimateText()));
+
         QSignalSpy finished(page.runner(), &TrainingRunner::finished);
         page.start();
         QTRY_VERIFY_WITH_TIMEOUT(page.lossChart()->pointCount(page.lossSeries()) > 20, 30000);

@@ -142,6 +142,18 @@ void RunPage::buildForm() {
     yaml_ = new QPlainTextEdit;
     yaml_->setReadOnly(true);
     yaml_->setFont(QFont("monospace"));
+    estimateButton_ = new QPushButton("Estimate");
+    estimateButton_->setToolTip("Parameters, memory and time per epoch, from a few timed steps on this data");
+    estimate_ = new QLabel;
+    estimate_->setWordWrap(true);
+    estimator_ = new BackgroundTask(this);
+    connect(estimateButton_, &QPushButton::clicked, this, &RunPage::estimate);
+    connect(estimator_, &BackgroundTask::progress, this,
+            [this](const JobProgress& p) { estimate_->setText("estimating: " + QString::fromStdString(p.phase) + " …"); });
+    connect(estimator_, &BackgroundTask::failed, this, [this](const QString& e) {
+        estimate_->setText("estimate failed: " + e);
+        estimateButton_->setEnabled(true);
+    });
     startButton_ = new QPushButton("Start");
     pauseButton_ = new QPushButton("Pause");
     stopButton_ = new QPushButton("Stop");
@@ -149,6 +161,7 @@ void RunPage::buildForm() {
     connect(pauseButton_, &QPushButton::clicked, this, &RunPage::togglePause);
     connect(stopButton_, &QPushButton::clicked, this, &RunPage::stop);
     auto* buttons = new QHBoxLayout;
+    buttons->addWidget(estimateButton_);
     buttons->addWidget(startButton_);
     buttons->addWidget(pauseButton_);
     buttons->addWidget(stopButton_);
@@ -159,6 +172,7 @@ void RunPage::buildForm() {
     left->addWidget(settings);
     left->addWidget(error_);
     left->addLayout(buttons);
+    left->addWidget(estimate_);
     left->addWidget(new QLabel("Resolved YAML"));
     left->addWidget(yaml_, 1);
     auto* leftWidget = new QWidget;
@@ -218,29 +232,13 @@ void RunPage::buildForm() {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
-    // A preset fills the form; every change revalidates.
+    // A preset, or a run YAML chosen as data, fills the form; every change revalidates.
     auto loadPreset = [this] {
-        ConfigSources s;
-        s.presetName = preset_->currentText().toStdString();
-        try {
-            const RunConfig c = loadRunConfig(s);
-            const QSignalBlocker b1(hidden_), b2(layers_), b3(heads_), b4(seqLen_), b5(epochs_), b6(batch_), b7(threads_),
-                b8(learningRate_), b9(maskRatio_);
-            hidden_->setValue(c.model.hiddenSize);
-            layers_->setValue(c.model.numHiddenLayers);
-            heads_->setValue(c.model.numAttentionHeads);
-            seqLen_->setValue(c.model.maxSeqLen);
-            epochs_->setValue(c.training.numEpochs);
-            batch_->setValue(c.training.batchSize);
-            threads_->setValue(c.training.threads);
-            learningRate_->setValue(c.training.learningRate);
-            maskRatio_->setValue(c.training.maskRatio);
-        } catch (const InputError&) {
-        }
+        fillForm();
         runName_->setText(preset_->currentText() + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
-        revalidate();
     };
     connect(preset_, &QComboBox::currentTextChanged, this, loadPreset);
+    connect(dataFile_, &QLineEdit::editingFinished, this, &RunPage::fillForm);
     loadPreset();
     for (QSpinBox* s : {hidden_, layers_, heads_, seqLen_, epochs_, batch_, threads_})
         connect(s, &QSpinBox::valueChanged, this, &RunPage::revalidate);
@@ -250,7 +248,34 @@ void RunPage::buildForm() {
     setRunning(false);
 }
 
-void RunPage::setDataFile(const QString& path) { dataFile_->setText(path); }
+void RunPage::setDataFile(const QString& path) {
+    dataFile_->setText(path);
+    fillForm();
+}
+
+void RunPage::fillForm() {
+    ConfigSources s;
+    s.presetName = preset_->currentText().toStdString();
+    const std::string file = dataFile_->text().trimmed().toStdString();
+    try {
+        if (!file.empty() && isRunFile(file)) s.runFile = file; // its model and training settings count
+        const RunConfig c = loadRunConfig(s);
+        const QSignalBlocker b1(hidden_), b2(layers_), b3(heads_), b4(seqLen_), b5(epochs_), b6(batch_), b7(threads_),
+            b8(learningRate_), b9(maskRatio_);
+        hidden_->setValue(c.model.hiddenSize);
+        layers_->setValue(c.model.numHiddenLayers);
+        heads_->setValue(c.model.numAttentionHeads);
+        seqLen_->setValue(c.model.maxSeqLen);
+        epochs_->setValue(c.training.numEpochs);
+        batch_->setValue(c.training.batchSize);
+        threads_->setValue(c.training.threads);
+        learningRate_->setValue(c.training.learningRate);
+        maskRatio_->setValue(c.training.maskRatio);
+    } catch (const InputError&) {
+        // revalidate() shows the message
+    }
+    revalidate();
+}
 
 void RunPage::resmooth() {
     QVector<double> smooth(lossY_.size());
@@ -309,6 +334,7 @@ void RunPage::revalidate() {
 
 void RunPage::setRunning(bool running) {
     startButton_->setEnabled(!running && error_->text().isEmpty());
+    estimateButton_->setEnabled(!running);
     pauseButton_->setEnabled(running);
     stopButton_->setEnabled(running);
     pauseButton_->setText("Pause");
@@ -335,6 +361,31 @@ void RunPage::start() {
     sampler_.sample(); // start the CPU interval now
     setRunning(true);
     runner_->start(TrainingParams{config, runDir.toStdString(), false});
+}
+
+QString RunPage::estimateText() const { return estimate_->text(); }
+
+void RunPage::estimate() {
+    RunConfig config;
+    QString error;
+    if (!currentConfig(config, error)) {
+        error_->setText(error);
+        return;
+    }
+    estimateButton_->setEnabled(false);
+    estimate_->setText("estimating …");
+    estimator_->start([this, config](const JobControl& control) -> std::function<void()> {
+        const TrainingEstimate e = estimateTraining(config, control);
+        return [this, e] {
+            estimateButton_->setEnabled(true);
+            estimate_->setText(QString("%1 parameters · model and optimizer %2 MiB · process peak %3 MiB · "
+                                       "~%4 per epoch (%5 steps, %6 sequences, %7, %8 threads)")
+                                   .arg(QLocale().toString(qlonglong(e.parameters)))
+                                   .arg(e.modelMegabytes, 0, 'f', 0).arg(e.peakRssMegabytes, 0, 'f', 0)
+                                   .arg(duration(e.secondsPerEpoch)).arg(e.stepsPerEpoch).arg(e.trainSequences)
+                                   .arg(QString::fromStdString(e.device)).arg(e.threads));
+        };
+    });
 }
 
 void RunPage::togglePause() {

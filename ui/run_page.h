@@ -3,6 +3,7 @@
 
 #include <QWidget>
 
+#include "app/adapters/background_task.h"
 #include "app/adapters/training_runner.h"
 #include "app/platform/resource_sampler.h"
 
@@ -40,7 +41,13 @@ public:
     int lossSeries() const { return lossSeries_; }
     int cpuSeries() const { return cpuSeries_; }
 
+    /// The last estimate's text ("" before the first).
+    QString estimateText() const;
+
 public slots:
+    /// Times a few training steps on the data in the background and shows parameters, memory
+    /// and time per epoch.
+    void estimate();
     void start();
     void togglePause();
     void stop();
@@ -51,6 +58,8 @@ signals:
 
 private:
     void buildForm();
+    /// Fills the fields from the preset and, when the chosen YAML is a run file, from it.
+    void fillForm();
     void revalidate();
     void setRunning(bool running);
     void sampleResources();
@@ -69,7 +78,9 @@ private:
     QDoubleSpinBox *learningRate_, *maskRatio_;
     QPlainTextEdit* yaml_;
     QLabel* error_;
-    QPushButton *startButton_, *pauseButton_, *stopButton_;
+    QPushButton *startButton_, *pauseButton_, *stopButton_, *estimateButton_;
+    QLabel* estimate_;
+    BackgroundTask* estimator_;
     QProgressBar* progress_;
     QLabel* status_;
     LiveChart* lossChart_;

@@ -528,4 +528,62 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     return summary;
 }
 
+TrainingEstimate estimateTraining(const RunConfig& c, const JobControl& control) {
+    validateTrainingConfig(c);
+    TrainingEstimate e;
+    e.threads = resolveThreads(c.training.threads);
+    at::set_num_threads(e.threads);
+    const torch::Device device(resolveDevice(c.training.device));
+    e.device = device.str();
+    control.report("reading data", 0, 0);
+    const Dataset d = buildDataset(c.data, control);
+    const auto train = d.sessionsIn(Split::Train);
+    if (train.empty()) throw InputError("data", 0, "no normal sessions to train on");
+    const auto sequences = tokenize(train, d.vocabulary, c.model.maxSeqLen - 1, usesEndToken(c));
+    if (std::size_t(c.training.batchSize) > sequences.size())
+        throw InputError("training.batch_size", 0,
+                         std::to_string(c.training.batchSize) + " is larger than the " + std::to_string(sequences.size()) +
+                             " training sequences; lower training.batch_size or add data");
+    torch::manual_seed(c.training.seed);
+    LogBert model(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
+    model->to(device);
+    model->train();
+    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(c.training.learningRate));
+    e.parameters = model->parameterCount();
+    e.vocabularySize = d.vocabulary.size();
+    e.trainSequences = sequences.size();
+    e.modelMegabytes = double(e.parameters) * 4 * 4 / 1048576.0;
+    const auto batches = lengthBatches(sequences, c.training.batchSize, c.training.seed);
+    e.stepsPerEpoch = std::int64_t(batches.size());
+    auto paddedTokens = [&](const std::vector<std::uint32_t>& rows) {
+        std::size_t longest = 0;
+        for (auto r : rows) longest = std::max(longest, sequences[r].tokens.size());
+        return double(rows.size() * (longest + 1));
+    };
+    double epochTokens = 0;
+    for (const auto& b : batches) epochTokens += paddedTokens(b);
+    const torch::Tensor centre = torch::zeros({c.model.hiddenSize}, torch::TensorOptions().device(device));
+    double timedSeconds = 0, timedTokens = 0;
+    for (std::size_t i = 0; i < 4 && i < batches.size(); ++i) {
+        control.throwIfCancelled();
+        control.report("timing steps", i, 4);
+        // Spread over the epoch's mix of lengths: batches are in shuffled order.
+        const auto& rows = batches[i * batches.size() / 4];
+        const auto start = Clock::now();
+        auto t = toTensors(trainingBatch(sequences, rows, c.training.maskRatio, std::int32_t(d.vocabulary.size()), i), device);
+        auto parts = forwardLoss(model, t, centre);
+        auto loss = parts.mlkp + c.training.vhmWeight * parts.vhm;
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        (void)loss.item<double>();
+        if (i == 0) continue; // warm-up: allocations and lazy initialization
+        timedSeconds += std::chrono::duration<double>(Clock::now() - start).count();
+        timedTokens += paddedTokens(rows);
+    }
+    e.secondsPerEpoch = timedTokens > 0 ? timedSeconds / timedTokens * epochTokens : 0;
+    e.peakRssMegabytes = double(peakRssBytes()) / 1048576.0;
+    return e;
+}
+
 } // namespace logbert

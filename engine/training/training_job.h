@@ -96,4 +96,19 @@ private:
 /// Checks what can be checked without reading data (device, threads, init_from); InputError.
 void validateTrainingConfig(const RunConfig& config);
 
+/// "Will this fit my laptop?" before the user waits: the model's size, and a few real training
+/// steps timed on the run's own data (model, batches and optimizer as training builds them).
+struct TrainingEstimate {
+    std::int64_t parameters = 0;
+    std::size_t vocabularySize = 0, trainSequences = 0;
+    std::int64_t stepsPerEpoch = 0;
+    double secondsPerEpoch = 0;       ///< from seconds per token of the timed steps x the epoch's tokens
+    double modelMegabytes = 0;        ///< weights, gradients and AdamW's two moments (float32)
+    double peakRssMegabytes = 0;      ///< of this process after the timed steps
+    int threads = 0;
+    std::string device;
+};
+/// Reads the data, builds the model and times 3 steps (after one warm-up). InputError, Cancelled.
+TrainingEstimate estimateTraining(const RunConfig& config, const JobControl& control = {});
+
 } // namespace logbert

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/adapters/background_task.h"
+
+#include <QMetaObject>
+
+#include "engine/core/errors.h"
+
+namespace logbert::gui {
+
+BackgroundTask::BackgroundTask(QObject* parent) : QObject(parent) { registerEngineTypes(); }
+
+BackgroundTask::~BackgroundTask() {
+    cancel_ = true;
+    if (worker_.joinable()) worker_.join();
+}
+
+void BackgroundTask::start(Work work) {
+    if (running_) return;
+    if (worker_.joinable()) worker_.join();
+    cancel_ = false;
+    running_ = true;
+    worker_ = std::thread([this, work = std::move(work)] {
+        JobControl control;
+        control.cancel = &cancel_;
+        control.onProgress = [this](const JobProgress& p) { emit progress(p); };
+        std::function<void()> done;
+        QString error;
+        try {
+            done = work(control);
+        } catch (const Cancelled&) {
+            error = "cancelled";
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(this, [this, done, error] {
+            running_ = false;
+            if (!error.isEmpty()) emit failed(error);
+            else if (done) done();
+        }, Qt::QueuedConnection);
+    });
+}
+
+} // namespace logbert::gui
