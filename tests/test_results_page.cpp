@@ -13,6 +13,7 @@
 #include "engine/training/training_job.h"
 #include "ui/report.h"
 #include "ui/results_page.h"
+#include "widgets/live_chart.h"
 
 using namespace logbert;
 using namespace logbert::gui;
@@ -59,6 +60,12 @@ private slots:
         QCOMPARE(m->item(0, 2)->text().toULongLong(), all.fp);
         page.setThresholds(page.chosenThresholds());
         QCOMPARE(page.logbertConfusion().tp, chosen.tp);
+        // The F1-vs-r chart has the sweep and a marker at the current r.
+        QCOMPARE(page.f1Chart()->seriesCount(), 2);
+        QVERIFY(page.f1Chart()->pointCount(0) > 1);
+        QCOMPARE(page.f1Chart()->pointCount(1), 1);
+        if (qEnvironmentVariableIsSet("LOGBERT_TEST_OUTPUT"))
+            page.f1Chart()->exportTo(qEnvironmentVariable("LOGBERT_TEST_OUTPUT") + "/f1_vs_r.png");
 
         // Clicking a confusion cell filters the sessions to it.
         page.filterCategory("TP");

@@ -18,6 +18,7 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QTableWidget>
@@ -28,6 +29,7 @@
 
 #include "engine/io/line_reader.h"
 #include "ui/report.h"
+#include "widgets/live_chart.h"
 
 namespace logbert::gui {
 
@@ -167,6 +169,16 @@ void ResultsPage::buildUi() {
     connect(sessions_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& index) { showSession(index.row()); });
     detail_ = new QTextBrowser;
+    f1Chart_ = new LiveChart;
+    f1Chart_->setTitle("F1 on the test split as r moves");
+    f1Chart_->setAxisLabels("miss ratio r", "F1");
+    prChart_ = new LiveChart;
+    prChart_->setTitle("Precision and recall as r moves");
+    prChart_->setAxisLabels("recall", "precision");
+    auto* tabs = new QTabWidget;
+    tabs->addTab(detail_, "Session");
+    tabs->addTab(f1Chart_, "F1 vs r");
+    tabs->addTab(prChart_, "Precision–recall");
 
     auto* filterRow = new QHBoxLayout;
     filterRow->addWidget(filter_, 1);
@@ -178,7 +190,7 @@ void ResultsPage::buildUi() {
     tableWidget->setLayout(tableBox);
     auto* lower = new QSplitter;
     lower->addWidget(tableWidget);
-    lower->addWidget(detail_);
+    lower->addWidget(tabs);
     lower->setStretchFactor(0, 1);
     lower->setStretchFactor(1, 1);
     lower->setSizes({640, 700});
@@ -221,6 +233,7 @@ void ResultsPage::showRun(const EvaluatedRun& run) {
         metrics_->setItem(i, 0, name);
     }
     fillSessions();
+    plotSweeps();
     setThresholds(chosen_);
     filterCategory("flagged"); // what the user came for; "all" is one click away
     sessions_->selectRow(0);
@@ -271,12 +284,37 @@ Confusion ResultsPage::logbertConfusion() const {
     return c;
 }
 
+void ResultsPage::plotSweeps() {
+    f1Chart_->removeAllSeries();
+    prChart_->removeAllSeries();
+    const auto& sweep = run_.result->missSweep;
+    QVector<double> r, f1, recall, precision;
+    for (const auto& p : sweep) {
+        r << p.threshold;
+        f1 << p.test.f1();
+        recall << p.test.recall();
+        precision << p.test.precision();
+    }
+    const int f1Series = f1Chart_->addSeries("F1", QColor(44, 160, 44));
+    f1Chart_->setSeriesData(f1Series, r, f1);
+    f1Marker_ = f1Chart_->addSeries("current r", QColor(214, 39, 40), true);
+    const int prSeries = prChart_->addSeries("r sweep", QColor(31, 119, 180));
+    prChart_->setSeriesData(prSeries, recall, precision, /*sortedByX=*/false);
+    prMarker_ = prChart_->addSeries("current r", QColor(214, 39, 40), true);
+}
+
+void ResultsPage::placeMarkers(const Confusion& c) {
+    f1Chart_->setSeriesData(f1Marker_, {current_.missRatio}, {c.f1()});
+    prChart_->setSeriesData(prMarker_, {c.recall()}, {c.precision()});
+}
+
 void ResultsPage::recompute() {
     if (!run_.result) return;
     ratioLabel_->setText(QString::number(current_.missRatio, 'f', 3));
     const auto& detectors = run_.result->detectors;
     for (int i = 0; i < int(detectors.size()); ++i) {
         const Confusion c = i == 0 ? logbertConfusion() : detectors[std::size_t(i)].test;
+        if (i == 0) placeMarkers(c);
         const QVariantList values{qulonglong(c.tp), qulonglong(c.fp), qulonglong(c.fn), qulonglong(c.tn),
                                   c.precision(), c.recall(), c.f1(), c.accuracy(), c.specificity(), c.fpr()};
         for (int k = 0; k < values.size(); ++k) {

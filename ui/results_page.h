@@ -21,6 +21,7 @@ class QTextBrowser;
 
 namespace logbert::gui {
 
+class LiveChart;
 class SessionFilter;
 
 /// The Results page: LogBERT's metrics beside the baselines', threshold controls (r, g, g for
@@ -79,6 +80,14 @@ private:
     SessionFilter* proxy_;
     QTableView* sessions_;
     QTextBrowser* detail_;
+    LiveChart* f1Chart_;
+    LiveChart* prChart_;
+    int f1Marker_ = 0, prMarker_ = 0;
+    void plotSweeps();
+    void placeMarkers(const Confusion& c);
+
+public:
+    LiveChart* f1Chart() const { return f1Chart_; }
 };
 
 } // namespace logbert::gui

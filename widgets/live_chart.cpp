@@ -76,10 +76,18 @@ void LiveChart::append(int series, double x, double y) {
     dirty_ = true;
 }
 
-void LiveChart::setSeriesData(int series, const QVector<double>& x, const QVector<double>& y) {
+void LiveChart::setSeriesData(int series, const QVector<double>& x, const QVector<double>& y, bool sortedByX) {
     pendingX_[series].clear();
     pendingY_[series].clear();
-    graphs_[series]->setData(x, y, /*alreadySorted=*/true);
+    graphs_[series]->setData(x, y, sortedByX);
+    dirty_ = true;
+}
+
+void LiveChart::removeAllSeries() {
+    plot_->clearGraphs();
+    graphs_.clear();
+    pendingX_.clear();
+    pendingY_.clear();
     dirty_ = true;
 }
 

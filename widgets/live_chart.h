@@ -33,8 +33,10 @@ public:
 
     void append(int series, double x, double y);
     /// Replaces a series' points (e.g. a smoothed curve recomputed with another factor).
-    void setSeriesData(int series, const QVector<double>& x, const QVector<double>& y);
+    void setSeriesData(int series, const QVector<double>& x, const QVector<double>& y, bool sortedByX = true);
     void clear();
+    /// Removes every series (indices start again at 0).
+    void removeAllSeries();
 
     int pointCount(int series) const;
     int seriesCount() const { return int(graphs_.size()); }
