@@ -1,45 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/adapters/dataset_runner.h"
 
-#include <QMetaObject>
-
-#include "engine/core/errors.h"
-
 namespace logbert::gui {
 
-DatasetRunner::DatasetRunner(QObject* parent) : QObject(parent) {
-    registerEngineTypes();
+DatasetRunner::DatasetRunner(QObject* parent) : QObject(parent), task_(new BackgroundTask(this)) {
     qRegisterMetaType<std::shared_ptr<const logbert::Dataset>>();
-}
-
-DatasetRunner::~DatasetRunner() {
-    cancel_ = true;
-    if (worker_.joinable()) worker_.join();
+    connect(task_, &BackgroundTask::progress, this, &DatasetRunner::progress);
+    connect(task_, &BackgroundTask::failed, this, &DatasetRunner::failed);
 }
 
 void DatasetRunner::start(const DataConfig& config) {
-    if (running_) return;
-    if (worker_.joinable()) worker_.join();
-    cancel_ = false;
-    running_ = true;
-    worker_ = std::thread([this, config] {
-        JobControl control;
-        control.cancel = &cancel_;
-        control.onProgress = [this](const JobProgress& p) { emit progress(p); };
-        std::shared_ptr<const Dataset> dataset;
-        QString error;
-        try {
-            dataset = std::make_shared<const Dataset>(buildDataset(config, control));
-        } catch (const Cancelled&) {
-            error = "cancelled";
-        } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(this, [this, dataset, error] {
-            running_ = false;
-            if (error.isEmpty()) emit finished(dataset);
-            else emit failed(error);
-        }, Qt::QueuedConnection);
+    task_->start([this, config](const JobControl& control) -> std::function<void()> {
+        std::shared_ptr<const Dataset> dataset = std::make_shared<const Dataset>(buildDataset(config, control));
+        return [this, dataset] { emit finished(dataset); };
     });
 }
 

@@ -3,11 +3,9 @@
 
 #include <QObject>
 #include <QString>
-#include <atomic>
 #include <memory>
-#include <thread>
 
-#include "app/adapters/engine_types.h"
+#include "app/adapters/background_task.h"
 #include "engine/data/dataset.h"
 
 namespace logbert::gui {
@@ -18,11 +16,10 @@ class DatasetRunner : public QObject {
     Q_OBJECT
 public:
     explicit DatasetRunner(QObject* parent = nullptr);
-    ~DatasetRunner() override;
 
-    bool isRunning() const { return running_; }
+    bool isRunning() const { return task_->isRunning(); }
     void start(const DataConfig& config);
-    void cancel() { cancel_ = true; }
+    void cancel() { task_->cancel(); }
 
 signals:
     void progress(const logbert::JobProgress& progress);
@@ -30,9 +27,7 @@ signals:
     void failed(const QString& error); ///< "cancelled" when cancelled
 
 private:
-    std::thread worker_;
-    std::atomic<bool> cancel_{false};
-    bool running_ = false;
+    BackgroundTask* task_;
 };
 
 } // namespace logbert::gui

@@ -3,11 +3,9 @@
 
 #include <QObject>
 #include <QString>
-#include <atomic>
 #include <memory>
-#include <thread>
 
-#include "app/adapters/engine_types.h"
+#include "app/adapters/background_task.h"
 #include "engine/detection/evaluation.h"
 
 namespace logbert::gui {
@@ -26,11 +24,10 @@ class EvaluationRunner : public QObject {
     Q_OBJECT
 public:
     explicit EvaluationRunner(QObject* parent = nullptr);
-    ~EvaluationRunner() override;
 
-    bool isRunning() const { return running_; }
+    bool isRunning() const { return task_->isRunning(); }
     void start(const QString& runDir);
-    void cancel() { cancel_ = true; }
+    void cancel() { task_->cancel(); }
 
 signals:
     void progress(const logbert::JobProgress& progress);
@@ -38,9 +35,7 @@ signals:
     void failed(const QString& error);
 
 private:
-    std::thread worker_;
-    std::atomic<bool> cancel_{false};
-    bool running_ = false;
+    BackgroundTask* task_;
 };
 
 } // namespace logbert::gui
