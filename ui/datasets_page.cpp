@@ -31,6 +31,7 @@
 #include "engine/io/file_list.h"
 #include "engine/io/line_reader.h"
 #include "engine/parsing/log_format.h"
+#include "ui/page_layout.h"
 #include "widgets/histogram_chart.h"
 
 namespace logbert::gui {
@@ -124,8 +125,6 @@ DatasetsPage::DatasetsPage(const QString& workspace, QWidget* parent)
     left->addWidget(error_);
     left->addLayout(buttons);
     left->addWidget(progress_);
-    auto* leftWidget = new QWidget;
-    leftWidget->setLayout(left);
 
     summary_ = new QLabel("Add log files, pick the format, then Load.");
     summary_->setWordWrap(true);
@@ -157,14 +156,7 @@ DatasetsPage::DatasetsPage(const QString& workspace, QWidget* parent)
     auto* right = new QVBoxLayout;
     right->addWidget(summary_);
     right->addWidget(tabs, 1);
-    auto* rightWidget = new QWidget;
-    rightWidget->setLayout(right);
-    auto* split = new QSplitter;
-    split->addWidget(leftWidget);
-    split->addWidget(rightWidget);
-    split->setStretchFactor(1, 2);
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(split);
+    twoPanes(this, left, right);
 
     connect(runner_, &DatasetRunner::progress, this, [this](const JobProgress& p) {
         progress_->setRange(0, p.total ? 1000 : 0);

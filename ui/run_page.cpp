@@ -24,6 +24,7 @@
 
 #include "engine/config/presets.h"
 #include "engine/core/errors.h"
+#include "ui/page_layout.h"
 #include "widgets/live_chart.h"
 
 namespace logbert::gui {
@@ -175,8 +176,6 @@ void RunPage::buildForm() {
     left->addWidget(estimate_);
     left->addWidget(new QLabel("Resolved YAML"));
     left->addWidget(yaml_, 1);
-    auto* leftWidget = new QWidget;
-    leftWidget->setLayout(left);
 
     lossChart_ = new LiveChart;
     lossChart_->setTitle("Loss");
@@ -222,15 +221,7 @@ void RunPage::buildForm() {
     right->addLayout(chartControls);
     right->addWidget(lossChart_, 3);
     right->addWidget(resourceChart_, 2);
-    auto* rightWidget = new QWidget;
-    rightWidget->setLayout(right);
-
-    auto* split = new QSplitter;
-    split->addWidget(leftWidget);
-    split->addWidget(rightWidget);
-    split->setStretchFactor(1, 2);
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(split);
+    twoPanes(this, left, right);
 
     // A preset, or a run YAML chosen as data, fills the form; every change revalidates.
     auto loadPreset = [this] {
