@@ -73,6 +73,8 @@ void MainWindow::buildMenus() {
         if (!f.isEmpty()) openDataFile(f);
     });
     open->setShortcut(QKeySequence::Open);
+    recentMenu_ = file->addMenu("Open &recent");
+    updateRecentMenu();
     file->addAction("Open the &demo dataset", this, &MainWindow::openDemoDataset);
     file->addAction("Open a &run folder…", this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, "Run folder", QDir(workspace_).filePath("runs"));
@@ -114,7 +116,28 @@ void MainWindow::openDemoDataset() {
     statusBar()->showMessage("demo dataset: " + dir, 8000);
 }
 
-void MainWindow::openDataFile(const QString& path) { runPage_->setDataFile(path); }
+void MainWindow::openDataFile(const QString& path) {
+    runPage_->setDataFile(path);
+    rememberDataFile(path);
+}
+
+void MainWindow::rememberDataFile(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value("recent/data").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 8) recent.removeLast();
+    settings.setValue("recent/data", recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    if (!recentMenu_) return;
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value("recent/data").toStringList();
+    for (const QString& path : recent) recentMenu_->addAction(path, this, [this, path] { openDataFile(path); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
 
 void MainWindow::showPage(const QString& name) {
     for (int i = 0; i < sidebar_->count(); ++i)

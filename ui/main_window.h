@@ -38,6 +38,10 @@ protected:
 
 private:
     void buildMenus();
+    void rememberDataFile(const QString& path);
+    void updateRecentMenu();
+
+    QMenu* recentMenu_ = nullptr;
 
     QString workspace_;
     QListWidget* sidebar_;

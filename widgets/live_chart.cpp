@@ -2,6 +2,9 @@
 #include "widgets/live_chart.h"
 
 #include <QFile>
+#include <QFileDialog>
+#include <QMenu>
+#include <QMessageBox>
 #include <QFileInfo>
 #include <QSvgGenerator>
 #include <QTextStream>
@@ -19,6 +22,20 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(t
     plot_->legend->setVisible(true);
     plot_->legend->setFont(font());
     plot_->setMinimumSize(240, 160);
+    // Right-click: export the chart or its data.
+    plot_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(plot_, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu menu(this);
+        for (const char* kind : {"PNG", "SVG", "PDF", "CSV"}) {
+            menu.addAction(QString("Export %1…").arg(kind), this, [this, kind] {
+                const QString ext = QString(kind).toLower();
+                const QString path = QFileDialog::getSaveFileName(this, QString("Export %1").arg(kind), "chart." + ext,
+                                                                  QString("%1 (*.%2)").arg(kind, ext));
+                if (!path.isEmpty() && !exportTo(path)) QMessageBox::warning(this, "Export", "Could not write " + path);
+            });
+        }
+        menu.exec(plot_->mapToGlobal(at));
+    });
     timer_.setInterval(50);
     connect(&timer_, &QTimer::timeout, this, &LiveChart::flush);
     timer_.start();
