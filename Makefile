@@ -46,6 +46,7 @@ run: build
 bench: build
 	$(BUILD_DIR)/bench/drain_bench
 	$(BUILD_DIR)/bench/train_bench
+	$(BUILD_DIR)/bench/memory_bench
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BUILD_DIR)/bench/gui_latency_bench
 
 clean:

@@ -52,6 +52,8 @@ private slots:
             << QStringList{"a", "b: c"};
         QTest::newRow("no match") << "hdfs" << "not a log line" << QStringList{"<no match>"};
         QTest::newRow("empty content") << "<A> <Content>" << "x " << QStringList{"x", ""};
+        // Found by fuzz_log_format: a vertical tab is whitespace (Python's \s), for RE2 too.
+        QTest::newRow("vertical tab") << "<A> <B>: <Content>" << "x\vy\vz: w" << QStringList{"x", "y\vz", "w"};
     }
     void splitsFields() {
         QFETCH(QString, format);
@@ -102,6 +104,9 @@ private slots:
         QTest::newRow("no content") << "<Date> <Time>" << "no <Content> field";
         QTest::newRow("bad regex") << "<Date> (<Content>" << "not a valid regular expression";
         QTest::newRow("duplicate") << "<A> <A> <Content>" << "appears twice";
+        // Found by fuzz_log_format: an unescaped '[' turned the field into a character class.
+        QTest::newRow("unescaped bracket") << "<Month>  <Day> <Component>[<PID>]: <Content>"
+                                           << "the text around <PID> is read as a regular expression";
     }
     void badFormats() {
         QFETCH(QString, format);

@@ -55,6 +55,7 @@ ComparePage::ComparePage(const QString& runsFolder, QWidget* parent)
     chart_->setTitle("Validation loss per epoch");
     chart_->setAxisLabels("epoch", "validation loss");
     auto* right = new QSplitter(Qt::Vertical);
+    right->setObjectName("compare.right");
     right->addWidget(chart_);
     right->addWidget(cost_);
     auto* diffBox = new QWidget;
@@ -64,6 +65,7 @@ ComparePage::ComparePage(const QString& runsFolder, QWidget* parent)
     diffLayout->addWidget(diff_);
     right->addWidget(diffBox);
     auto* split = new QSplitter;
+    split->setObjectName("compare.split");
     split->addWidget(leftWidget);
     split->addWidget(right);
     split->setStretchFactor(1, 3);
@@ -77,9 +79,12 @@ ComparePage::ComparePage(const QString& runsFolder, QWidget* parent)
 int ComparePage::runCount() const { return runs_->count(); }
 
 void ComparePage::refresh() {
-    std::set<QString> checked;
-    for (int i = 0; i < runs_->count(); ++i)
-        if (runs_->item(i)->checkState() == Qt::Checked) checked.insert(runs_->item(i)->data(Qt::UserRole).toString());
+    std::set<QString> checked, known;
+    for (int i = 0; i < runs_->count(); ++i) {
+        const QString path = runs_->item(i)->data(Qt::UserRole).toString();
+        known.insert(path);
+        if (runs_->item(i)->checkState() == Qt::Checked) checked.insert(path);
+    }
     const bool firstTime = runs_->count() == 0;
     const QSignalBlocker block(runs_);
     runs_->clear();
@@ -88,6 +93,7 @@ void ComparePage::refresh() {
         for (std::size_t i = 0; i < folders.size() && i < 2; ++i) checked.insert(QString::fromStdString(folders[i]));
     for (const auto& dir : folders) {
         const QString path = QString::fromStdString(dir);
+        if (!firstTime && !known.count(path)) checked.insert(path); // a run made since: compare it too
         auto* item = new QListWidgetItem(QDir(path).dirName());
         item->setData(Qt::UserRole, path);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -173,6 +179,7 @@ void ComparePage::compare() {
             v[r] = value;
         }
     diff_->clear();
+    diff_->setRowCount(0); // clear() keeps the rows of the previous comparison
     diff_->setColumnCount(int(runs.size()));
     diff_->setHorizontalHeaderLabels(names);
     QStringList differing;

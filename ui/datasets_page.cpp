@@ -156,6 +156,7 @@ DatasetsPage::DatasetsPage(const QString& workspace, QWidget* parent)
     auto* right = new QVBoxLayout;
     right->addWidget(summary_);
     right->addWidget(tabs, 1);
+    setObjectName("datasets");
     twoPanes(this, left, right);
 
     connect(runner_, &DatasetRunner::progress, this, [this](const JobProgress& p) {
@@ -205,6 +206,16 @@ void DatasetsPage::dropEvent(QDropEvent* event) {
     addInputs(paths);
 }
 
+namespace {
+/// A field or line as the preview shows it: cut short, since one log line may be megabytes.
+QString previewText(std::string_view text) {
+    constexpr std::size_t kMax = 400;
+    QString shown = QString::fromUtf8(text.data(), int(std::min(text.size(), kMax)));
+    if (text.size() > kMax) shown += QString(" … (%1 bytes)").arg(text.size());
+    return shown;
+}
+} // namespace
+
 void DatasetsPage::updatePreview() {
     preview_->clear();
     preview_->setRowCount(0);
@@ -225,9 +236,9 @@ void DatasetsPage::updatePreview() {
             preview_->insertRow(row);
             if (format.match(line, fields)) {
                 for (int c = 0; c < int(fields.size()); ++c)
-                    preview_->setItem(row, c, new QTableWidgetItem(QString::fromUtf8(fields[std::size_t(c)].data(), int(fields[std::size_t(c)].size()))));
+                    preview_->setItem(row, c, new QTableWidgetItem(previewText(fields[std::size_t(c)])));
             } else {
-                auto* item = new QTableWidgetItem("does not match: " + QString::fromUtf8(line.data(), int(line.size())));
+                auto* item = new QTableWidgetItem("does not match: " + previewText(line));
                 item->setForeground(QColor(192, 57, 43));
                 preview_->setItem(row, 0, item);
                 preview_->setSpan(row, 0, 1, std::max(1, int(headers.size())));

@@ -11,6 +11,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -64,6 +65,10 @@ MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
     if (!settings.contains("window/geometry")) resize(1400, 900);
+    // Every named splitter of the pages keeps where the user left it.
+    for (auto* splitter : findChildren<QSplitter*>())
+        if (!splitter->objectName().isEmpty())
+            splitter->restoreState(settings.value("layout/" + splitter->objectName()).toByteArray());
 }
 
 void MainWindow::buildMenus() {
@@ -170,7 +175,10 @@ void MainWindow::setDarkPalette(bool dark) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    QSettings().setValue("window/geometry", saveGeometry());
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    for (auto* splitter : findChildren<QSplitter*>())
+        if (!splitter->objectName().isEmpty()) settings.setValue("layout/" + splitter->objectName(), splitter->saveState());
     QMainWindow::closeEvent(event); // the RunPage's runner stops and joins when it is destroyed
 }
 

@@ -189,6 +189,7 @@ void ResultsPage::buildUi() {
     auto* tableWidget = new QWidget;
     tableWidget->setLayout(tableBox);
     auto* lower = new QSplitter;
+    lower->setObjectName("results.lower");
     lower->addWidget(tableWidget);
     lower->addWidget(tabs);
     lower->setStretchFactor(0, 1);
@@ -201,6 +202,7 @@ void ResultsPage::buildUi() {
     auto* upperWidget = new QWidget;
     upperWidget->setLayout(upper);
     auto* split = new QSplitter(Qt::Vertical);
+    split->setObjectName("results.split");
     split->addWidget(upperWidget);
     split->addWidget(lower);
     split->setStretchFactor(1, 2);

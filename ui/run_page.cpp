@@ -6,6 +6,7 @@
 #include <QSlider>
 #include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -80,6 +81,7 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
         status_->setText(s.cancelled ? QString("stopped at step %1; the checkpoint keeps the progress").arg(s.steps)
                                      : QString("trained %1 epochs, %2 steps in %3").arg(s.epochsDone).arg(s.steps)
                                            .arg(duration(s.seconds)));
+        runName_->setText(freshRunName()); // the next Start makes a new run folder
         emit runFinished(runner_->runDir(), !s.cancelled);
     });
     connect(runner_, &TrainingRunner::failed, this, [this](const QString& error) {
@@ -221,12 +223,13 @@ void RunPage::buildForm() {
     right->addLayout(chartControls);
     right->addWidget(lossChart_, 3);
     right->addWidget(resourceChart_, 2);
+    setObjectName("run");
     twoPanes(this, left, right);
 
     // A preset, or a run YAML chosen as data, fills the form; every change revalidates.
     auto loadPreset = [this] {
         fillForm();
-        runName_->setText(preset_->currentText() + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+        runName_->setText(freshRunName());
     };
     connect(preset_, &QComboBox::currentTextChanged, this, loadPreset);
     connect(dataFile_, &QLineEdit::editingFinished, this, &RunPage::fillForm);
@@ -352,6 +355,13 @@ void RunPage::start() {
     sampler_.sample(); // start the CPU interval now
     setRunning(true);
     runner_->start(TrainingParams{config, runDir.toStdString(), false});
+}
+
+QString RunPage::freshRunName() const {
+    const QString base = preset_->currentText() + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+    QString name = base;
+    for (int n = 2; QFileInfo::exists(QDir(workspace_).filePath("runs/" + name)); ++n) name = base + "-" + QString::number(n);
+    return name;
 }
 
 QString RunPage::estimateText() const { return estimate_->text(); }

@@ -58,6 +58,8 @@ signals:
 
 private:
     void buildForm();
+    /// "<preset>-<date>-<time>", with a suffix when a run folder of that name exists.
+    QString freshRunName() const;
     /// Fills the fields from the preset and, when the chosen YAML is a run file, from it.
     void fillForm();
     void revalidate();

@@ -17,6 +17,7 @@ void EvaluationRunner::start(const QString& runDir) {
         const RunConfig config = loadRunFolderConfig(dir);
         auto dataset = std::make_shared<Dataset>(buildDataset(config.data, control));
         auto result = std::make_shared<EvaluationResult>(evaluateRun(dir, dataset, control));
+        control.throwIfCancelled(); // a cancelled evaluation leaves the saved results as they were
         saveEvaluation(dir, *result, *dataset);
         const EvaluatedRun run{runDir, dataset, result};
         return [this, run] { emit finished(run); };

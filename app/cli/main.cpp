@@ -80,7 +80,9 @@ int main(int argc, char** argv) {
         std::cerr << "logbert " << command << ": out of memory\n";
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "logbert " << command << ": " << e.what() << "\n";
+        // One line: LibTorch's errors carry a backtrace after the first line.
+        const std::string what = e.what();
+        std::cerr << "logbert " << command << ": " << what.substr(0, what.find('\n')) << "\n";
         return 1;
     }
 }

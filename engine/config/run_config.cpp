@@ -158,7 +158,9 @@ std::vector<InputSpec> asInputs(const Entry& e, const std::string& key) {
         in.where = sub.source + ":" + std::to_string(sub.line);
         bool havePath = false;
         for (const auto& kv : item) {
-            const std::string k = kv.first.as<std::string>();
+            if (!kv.first.IsScalar())
+                fail(Entry{kv.first, e.source, long(kv.first.Mark().line) + 1, e.baseDir}, key, "expected a key name");
+            const std::string k = kv.first.Scalar();
             Entry v{kv.second, e.source, long(kv.second.Mark().line) + 1, e.baseDir};
             const std::string name = key + "[]." + k;
             if (k == "path") {

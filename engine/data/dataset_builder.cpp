@@ -27,6 +27,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// Where messages about an input point: its YAML entry, or its path for configs built in code.
+const std::string& sourceOf(const InputSpec& in) { return in.where.empty() ? in.path : in.where; }
+
 bool isEventStream(InputKind k) { return k == InputKind::Raw || k == InputKind::StructuredCsv; }
 
 std::string formatNumber(double v) {
@@ -346,7 +349,7 @@ Dataset buildDataset(const DataConfig& c, const JobControl& job, const Drain* tr
         for (auto& f : expandInputPaths({c.inputs[i].path}, 0)) files.push_back(FileInput{f, i});
         if (isEventStream(c.inputs[i].kind) != isEventStream(c.inputs.front().kind) ||
             (c.inputs[i].kind == InputKind::Raw) != (c.inputs.front().kind == InputKind::Raw))
-            throw InputError(c.inputs[i].where, 0,
+            throw InputError(sourceOf(c.inputs[i]), 0,
                              "inputs of one dataset must share a key space: raw logs, structured CSV, or key sequences (deeplog / sequence_csv), not a mix");
     }
     if (c.maxFiles > 0 && files.size() > std::size_t(c.maxFiles)) {
@@ -374,6 +377,13 @@ Dataset buildDataset(const DataConfig& c, const JobControl& job, const Drain* tr
         }
         if (c.labelSource != LabelSource::None && !labelFile.empty()) {
             LabelFileReport r = applyLabelFile(labelFile, d.sessions);
+            // A label file that labels nothing is the wrong file (or the wrong logs), not a warning.
+            if (r.labelled == 0 && !d.sessions.empty())
+                throw InputError(labelFile, 0,
+                                 r.unknownIds ? "none of its " + std::to_string(r.unknownIds) +
+                                                    " rows names a session in the logs (e.g. " +
+                                                    r.unknownExamples.front() + "); is it the label file of these logs?"
+                                              : "has no label rows");
             d.labelSource = labelFile + (c.labelSource == LabelSource::Auto ? " (found beside the logs)" : "");
             if (r.unlabelled)
                 d.warnings.push_back(std::to_string(r.unlabelled) + " sessions are not in " + labelFile +
@@ -403,7 +413,7 @@ Dataset buildDataset(const DataConfig& c, const JobControl& job, const Drain* tr
     d.sessions = std::move(kept);
     for (std::size_t i = 0; i < d.sessions.size(); ++i) d.sessions[i].order = std::uint32_t(i);
     if (d.sessions.empty())
-        throw InputError(c.inputs.front().where, 0,
+        throw InputError(sourceOf(c.inputs.front()), 0,
                          "no sessions left (" + std::to_string(d.stats.sessionsBeforeSampling) +
                              " read; sample_ratio " + formatNumber(c.sampleRatio) +
                              " and label filters kept none)");
@@ -414,7 +424,7 @@ Dataset buildDataset(const DataConfig& c, const JobControl& job, const Drain* tr
     const bool onlyTestInputs = std::all_of(c.inputs.begin(), c.inputs.end(),
                                             [](const InputSpec& in) { return in.role == InputRole::Test; });
     if (training.empty() && !onlyTestInputs) // data to score with an existing model needs none
-        throw InputError(c.inputs.front().where, 0,
+        throw InputError(sourceOf(c.inputs.front()), 0,
                          "no normal sessions to train on: " + std::to_string(d.sessions.size()) +
                              " sessions, " + std::to_string(d.count(Split::Test, Label::Anomaly)) +
                              " anomalous; LogBERT trains on normal sessions only");

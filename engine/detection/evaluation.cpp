@@ -134,6 +134,7 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
 
     control.report("baselines", 0, 0);
     const BaselineDetectors baselines(d.sessionsIn(Split::Train), config.detection.topG);
+    control.throwIfCancelled();
     DetectorReport logbert{"logbert", "LogBERT", "masked-key misses above the ratio OR [DIST] distance above the threshold", {}};
     DetectorReport misses{"logbert_misses", "LogBERT misses only", "share of masked keys outside the top-g above the ratio (the paper's rule), or [END] outside the top-g for [END]", {}};
     DetectorReport distance{"logbert_distance", "LogBERT distance only", "[DIST] distance to the centre above the threshold", {}};
@@ -142,6 +143,7 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
     DetectorReport nextKey{"next_key", "Next key (n-gram)", "a key outside the top-g successors of the last 10 keys (DeepLog-style, n-gram counts with back-off instead of an LSTM)", {}};
     DetectorReport combined{"combined", "LogBERT or unseen key set", "combined detector: LogBERT's rule OR the unseen-key-set rule", {}};
     for (auto& s : result.sessions) {
+        if ((&s - result.sessions.data()) % 2048 == 0) control.throwIfCancelled();
         const Session& session = d.sessions[s.index];
         s.flagged = t.flags(s.score);
         s.unseenKey = baselines.unseenKey(session);

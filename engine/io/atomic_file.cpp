@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -28,8 +29,7 @@ void syncFile(const std::string& path) {
 AtomicFile::AtomicFile(std::string path)
     : path_(std::move(path)), tempPath_(uniqueTempPath(path_)),
       out_(tempPath_, std::ios::binary | std::ios::trunc) {
-    if (!out_)
-        throw std::runtime_error(path_ + ": cannot create (" + std::strerror(errno) + ")");
+    if (!out_) throw std::runtime_error(path_ + ": cannot create: " + std::strerror(errno));
 }
 
 AtomicFile::~AtomicFile() {
@@ -41,13 +41,12 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::commit() {
     out_.flush();
-    if (!out_) throw std::runtime_error(path_ + ": write failed (disk full or read-only?)");
+    if (!out_) throw std::runtime_error(path_ + ": cannot write: " + std::strerror(errno));
     out_.close();
-    if (out_.fail()) throw std::runtime_error(path_ + ": write failed on close");
+    if (out_.fail()) throw std::runtime_error(path_ + ": cannot write: " + std::strerror(errno));
     syncFile(tempPath_);
     if (std::rename(tempPath_.c_str(), path_.c_str()) != 0)
-        throw std::runtime_error(path_ + ": cannot rename into place (" + std::strerror(errno) +
-                                 ")");
+        throw std::runtime_error(path_ + ": cannot rename into place: " + std::strerror(errno));
     committed_ = true;
 }
 
@@ -55,6 +54,17 @@ void writeFileAtomically(const std::string& path, const std::string& content) {
     AtomicFile f(path);
     f.stream() << content;
     f.commit();
+}
+
+int removeStaleTempFiles(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    int removed = 0;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.find(".tmp-") != std::string::npos && it->is_regular_file(ec) && fs::remove(it->path(), ec)) ++removed;
+    }
+    return removed;
 }
 
 } // namespace logbert

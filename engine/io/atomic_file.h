@@ -31,4 +31,8 @@ private:
 /// Writes `content` to `path` atomically.
 void writeFileAtomically(const std::string& path, const std::string& content);
 
+/// Removes the temporary files that killed writers left in `dir` (`name.tmp-PID-N`); they never
+/// hold a complete file. Returns how many were removed.
+int removeStaleTempFiles(const std::string& dir);
+
 } // namespace logbert

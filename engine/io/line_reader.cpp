@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/io/line_reader.h"
 
+#include <algorithm>
+
 #include <cstring>
 #include <filesystem>
 #include <zlib.h>
@@ -26,9 +28,12 @@ LineReader::LineReader(const std::string& path) : path_(path) {
     // zlib reads plain files transparently, so one code path serves both.
     gz_ = gzopen(path.c_str(), "rb");
     if (!gz_) throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
-    gzbuffer(static_cast<gzFile>(gz_), 256 * 1024);
+    // Buffers sized to the file: many small files (and fuzzing) should not cost megabytes each.
+    gzbuffer(static_cast<gzFile>(gz_), unsigned(std::clamp<std::uint64_t>(fileSize_, 8192, 256 * 1024)));
     gzip_ = gzdirect(static_cast<gzFile>(gz_)) == 0;
-    buffer_.resize(kChunk * 2);
+    std::size_t initial = 4096;
+    while (initial < 2 * kChunk && initial < fileSize_ * (gzip_ ? 4 : 1) + 1) initial *= 2;
+    buffer_.resize(initial);
 }
 
 LineReader::~LineReader() {
@@ -47,12 +52,13 @@ bool LineReader::fill() {
         end_ -= begin_;
         begin_ = 0;
     }
-    if (buffer_.size() - end_ < kChunk) {
-        if (buffer_.size() >= kMaxLineBytes + kChunk)
+    if (buffer_.size() - end_ < std::min(kChunk, buffer_.size() / 2)) {
+        // The unread bytes are one unfinished line: refuse it before it takes more memory.
+        if (end_ >= kMaxLineBytes)
             throw InputError(path_, long(lineNumber_ + 1),
                              "line is longer than " + std::to_string(kMaxLineBytes >> 20) +
                                  " MiB; expected a text log with one record per line");
-        buffer_.resize(buffer_.size() * 2);
+        buffer_.resize(std::min(buffer_.size() * 2, kMaxLineBytes + kChunk));
     }
     auto* gz = static_cast<gzFile>(gz_);
     int n = gzread(gz, buffer_.data() + end_, unsigned(buffer_.size() - end_));

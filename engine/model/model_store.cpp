@@ -5,11 +5,15 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "engine/config/run_config.h"
 #include "engine/core/errors.h"
+#include "engine/io/atomic_file.h"
+#include "engine/io/zip_check.h"
 #include "engine/training/run_folder.h"
 
 namespace logbert {
@@ -31,27 +35,27 @@ std::map<std::string, torch::Tensor> stateOf(LogBert& model) {
 } // namespace
 
 void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::string& path) {
-    const std::string temp = path + ".tmp";
-    try {
-        archive.save_to(temp);
-    } catch (const c10::Error& e) {
-        std::remove(temp.c_str());
-        throw std::runtime_error(path + ": cannot write (disk full or read-only?)");
-    }
-    std::error_code ec;
-    fs::rename(temp, path, ec);
-    if (ec) {
-        std::remove(temp.c_str());
-        throw std::runtime_error(path + ": cannot rename into place: " + ec.message());
-    }
+    AtomicFile file(path); // the previous file stays whole until the new one is complete
+    std::ostream& out = file.stream();
+    int writeErrno = 0;
+    // LibTorch's zip writer aborts the process when a write fails inside it (its destructor
+    // throws during unwinding), so failures are noted here and reported once it is done.
+    archive.save_to([&](const void* data, std::size_t size) -> std::size_t {
+        if (writeErrno == 0 && !out.write(static_cast<const char*>(data), std::streamsize(size)))
+            writeErrno = errno != 0 ? errno : EIO;
+        return size;
+    });
+    if (writeErrno != 0) throw std::runtime_error(path + ": cannot write: " + std::strerror(writeErrno));
+    file.commit();
 }
 
 void openArchive(torch::serialize::InputArchive& archive, const std::string& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) throw InputError(path, 0, "no such file");
+    verifyZipChecksums(path); // LibTorch checks none, and a damaged archive can crash it
     try {
         archive.load_from(path);
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {
         throw InputError(path, 0, "not a LogBERT model or checkpoint file (unreadable archive)");
     }
 }
@@ -90,14 +94,18 @@ void saveModelFile(const std::string& path, LogBert& model, const torch::Tensor&
 torch::Tensor loadModelFile(const std::string& path, LogBert& model) {
     torch::serialize::InputArchive archive;
     openArchive(archive, path);
-    torch::serialize::InputArchive weights;
-    torch::Tensor centre;
-    if (!archive.try_read("model", weights) || !archive.try_read("centre", centre))
-        throw InputError(path, 0, "not a LogBERT model file (no 'model' or 'centre')");
-    readModel(weights, model, path);
-    if (centre.dim() != 1 || centre.size(0) != model->options().hidden_size())
-        throw InputError(path, 0, "centre has the wrong size for this model");
-    return centre;
+    return readingArchive(path, "malformed model file", [&] {
+        torch::serialize::InputArchive weights;
+        torch::Tensor centre;
+        if (!archive.try_read("model", weights) || !archive.try_read("centre", centre))
+            throw InputError(path, 0, "not a LogBERT model file (no 'model' or 'centre')");
+        readModel(weights, model, path); // checks every name and shape before copying anything
+        if (!centre.defined() || centre.dim() != 1 || centre.scalar_type() != torch::kFloat32 ||
+            centre.size(0) != model->options().hidden_size())
+            throw InputError(path, 0, "the centre is not a float vector of the model's hidden size " +
+                                          std::to_string(model->options().hidden_size()));
+        return centre;
+    });
 }
 
 std::string initializeFromRun(LogBert& model, const Vocabulary& vocabulary, const std::string& sourceRun) {

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "engine/core/errors.h"
 #include "engine/data/vocabulary.h"
 #include "engine/model/logbert_model.h"
 
@@ -14,6 +15,20 @@ namespace logbert {
 
 /// Writes an archive to `path` atomically (temporary file, then rename).
 void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::string& path);
+
+/// Runs `read` and turns whatever LibTorch throws on a damaged or foreign archive (c10::Error,
+/// TorchScript's std::runtime_error, bad_alloc for absurd sizes) into an InputError naming `path`.
+template <typename F>
+auto readingArchive(const std::string& path, const char* what, F&& read) -> decltype(read()) {
+    try {
+        return read();
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::exception& e) {
+        const std::string text = e.what();
+        throw InputError(path, 0, std::string(what) + ": " + text.substr(0, text.find('\n')));
+    }
+}
 
 /// Opens an archive; InputError naming the file when it is missing or not a LibTorch archive.
 void openArchive(torch::serialize::InputArchive& archive, const std::string& path);

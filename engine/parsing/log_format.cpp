@@ -92,7 +92,7 @@ LogFormat LogFormat::compile(const std::string& specIn) {
         for (std::size_t j = 0; j < literals[i].size(); ++j) {
             if (literals[i][j] == ' ') {
                 while (j + 1 < literals[i].size() && literals[i][j + 1] == ' ') ++j;
-                lit += "\\s+";
+                lit += "[\\t\\n\\v\\f\\r ]+"; // Python's \s, as in loghub; RE2's \s lacks \v
             } else {
                 lit += literals[i][j];
             }
@@ -111,8 +111,16 @@ LogFormat LogFormat::compile(const std::string& specIn) {
         throw InputError(source, 0, "not a valid regular expression around the fields: " +
                                         f.re_->error());
     const auto& named = f.re_->NamedCapturingGroups();
-    for (std::size_t i = 0; i < f.fields_.size(); ++i)
-        f.groupOfField_.push_back(named.at("f" + std::to_string(i)));
+    for (std::size_t i = 0; i < f.fields_.size(); ++i) {
+        // Literals are regular expressions (as in loghub): an unescaped '[' makes a character
+        // class that swallows the next field.
+        const auto group = named.find("f" + std::to_string(i));
+        if (group == named.end())
+            throw InputError(source, 0, "the text around <" + f.fields_[i] +
+                                            "> is read as a regular expression and hides the field; "
+                                            "escape [ ] ( ) with a backslash, e.g. '\\[<" + f.fields_[i] + ">\\]'");
+        f.groupOfField_.push_back(group->second);
+    }
 
     // The fast matcher, when every literal is plain text and whitespace.
     std::vector<Segment> segments;

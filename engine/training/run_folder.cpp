@@ -18,6 +18,7 @@ void prepareNewRunFolder(const std::string& runDir) {
     std::error_code ec;
     if (fs::exists(runDir, ec)) {
         if (!fs::is_directory(runDir, ec)) throw InputError(runDir, 0, "exists and is not a folder");
+        removeStaleTempFiles(runDir); // a run killed while creating its folder is an empty folder
         if (!fs::is_empty(runDir, ec)) {
             if (fs::exists(runFilePath(runDir, run_files::kConfig), ec))
                 throw InputError(runDir, 0, "already holds a run; use --resume to continue it, or choose another --out");

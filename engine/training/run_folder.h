@@ -33,7 +33,7 @@ RunConfig loadRunFolderConfig(const std::string& runDir);
 
 /// run.json: what a run is doing or did, for the CLI, the GUI's history and run comparison.
 struct RunInfo {
-    std::string status = "new"; ///< training | paused | cancelled | finished | failed
+    std::string status = "new"; ///< new | training | cancelled | trained | failed
     std::string device;
     int threads = 0;
     std::int64_t parameters = 0;

@@ -18,6 +18,7 @@
 #include "engine/model/model_store.h"
 #include "engine/platform/process_memory.h"
 #include "engine/runtime/torch_runtime.h"
+#include "engine/training/checkpoint.h"
 #include "engine/training/run_folder.h"
 
 namespace logbert {
@@ -96,6 +97,12 @@ struct TrainingJob::Impl {
     int badEpochs = 0;
     bool stoppedEarly = false;
     double elapsedBefore = 0; // training seconds of earlier sessions (resume)
+    // Loss sums of the epoch and of the metrics interval in progress (checkpointed, so that a
+    // resumed run reports the same epoch and interval means as one that never stopped).
+    double epochLoss = 0, epochMlkp = 0, epochVhm = 0;
+    std::int64_t epochSteps = 0;
+    double sumLoss = 0, sumMlkp = 0, sumVhm = 0;
+    std::int64_t intervalSteps = 0;
 
     MetricsLog metrics;
     RunInfo info;
@@ -106,23 +113,23 @@ struct TrainingJob::Impl {
     }
 
     void saveCheckpoint(double elapsed) {
-        torch::serialize::OutputArchive archive;
-        torch::serialize::OutputArchive weights, optimizerState;
-        writeModel(weights, *model);
-        optimizer->save(optimizerState);
-        archive.write("model", weights);
-        archive.write("optimizer", optimizerState);
-        archive.write("progress", torch::tensor({step, std::int64_t(epoch), batchInEpoch, std::int64_t(bestEpoch),
-                                                 std::int64_t(badEpochs), std::int64_t(centreReady),
-                                                 std::int64_t(stoppedEarly)}));
-        archive.write("progress_f", torch::tensor({elapsed, bestValidationLoss, centreCount}, torch::kFloat64));
-        archive.write("centre", centre.detach().cpu());
-        archive.write("centre_sum", centreSum.detach().cpu());
-        archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+        TrainingProgress p;
+        p.step = step;
+        p.epoch = epoch;
+        p.batchInEpoch = batchInEpoch;
+        p.bestEpoch = bestEpoch;
+        p.badEpochs = badEpochs;
+        p.centreReady = centreReady;
+        p.stoppedEarly = stoppedEarly;
+        p.elapsedSeconds = elapsed;
+        p.bestValidationLoss = bestValidationLoss;
+        p.centreCount = centreCount;
+        p.epochSums = {epochLoss, epochMlkp, epochVhm, double(epochSteps)};
+        p.intervalSums = {sumLoss, sumMlkp, sumVhm, double(intervalSteps)};
         // Metrics first: if we die between the two writes, the older checkpoint plus newer
         // metrics is repaired on resume by truncating the metrics to the checkpoint's step.
         metrics.save(file(run_files::kMetrics));
-        saveArchiveAtomically(archive, file(run_files::kCheckpoint));
+        logbert::saveCheckpoint(file(run_files::kCheckpoint), *model, *optimizer, p, centre, centreSum);
         info.steps = step;
         info.epochsDone = epoch;
         info.trainingSeconds = elapsed;
@@ -132,41 +139,23 @@ struct TrainingJob::Impl {
     }
 
     void loadCheckpoint() {
-        const std::string path = file(run_files::kCheckpoint);
-        torch::serialize::InputArchive archive;
-        openArchive(archive, path);
-        torch::serialize::InputArchive weights, optimizerState;
-        torch::Tensor progress, progressF, rng;
-        if (!archive.try_read("model", weights) || !archive.try_read("optimizer", optimizerState) ||
-            !archive.try_read("progress", progress) || !archive.try_read("progress_f", progressF) ||
-            !archive.try_read("centre", centre) || !archive.try_read("centre_sum", centreSum) ||
-            !archive.try_read("rng", rng))
-            throw InputError(path, 0, "incomplete checkpoint (missing model, optimizer or progress)");
-        readModel(weights, *model, path);
-        try {
-            optimizer->load(optimizerState);
-        } catch (const c10::Error&) {
-            throw InputError(path, 0, "optimizer state does not fit this model");
-        }
-        if (progress.numel() != 7 || progressF.numel() != 3 ||
-            centre.numel() != model->get()->options().hidden_size())
-            throw InputError(path, 0, "checkpoint progress has an unexpected layout");
-        auto p = progress.accessor<std::int64_t, 1>();
-        step = p[0];
-        epoch = int(p[1]);
-        batchInEpoch = p[2];
-        bestEpoch = int(p[3]);
-        badEpochs = int(p[4]);
-        centreReady = p[5] != 0;
-        stoppedEarly = p[6] != 0;
-        auto f = progressF.accessor<double, 1>();
-        elapsedBefore = f[0];
-        bestValidationLoss = f[1];
-        centreCount = f[2];
+        TrainingProgress p;
+        logbert::loadCheckpoint(file(run_files::kCheckpoint), *model, *optimizer, p, centre, centreSum);
+        step = p.step;
+        epoch = p.epoch;
+        batchInEpoch = p.batchInEpoch;
+        bestEpoch = p.bestEpoch;
+        badEpochs = p.badEpochs;
+        centreReady = p.centreReady;
+        stoppedEarly = p.stoppedEarly;
+        elapsedBefore = p.elapsedSeconds;
+        bestValidationLoss = p.bestValidationLoss;
+        centreCount = p.centreCount;
+        epochLoss = p.epochSums[0], epochMlkp = p.epochSums[1], epochVhm = p.epochSums[2];
+        epochSteps = std::int64_t(p.epochSums[3]);
+        sumLoss = p.intervalSums[0], sumMlkp = p.intervalSums[1], sumVhm = p.intervalSums[2];
+        intervalSteps = std::int64_t(p.intervalSums[3]);
         centre = centre.to(device);
-        at::Generator generator = at::detail::getDefaultCPUGenerator(); // a handle: shares the state
-        std::lock_guard<std::mutex> lock(generator.mutex());
-        generator.set_state(rng);
     }
 
     /// Mean validation loss with fixed masks (the same every epoch), in eval mode.
@@ -215,10 +204,12 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     RunConfig& c = params.config;
     const TrainingConfig& tc = c.training;
     validateTrainingConfig(c);
+    // A run killed before its first checkpoint resumes from the beginning, in the same folder.
+    bool fromCheckpoint = false;
     if (params.resume) {
+        removeStaleTempFiles(params.runDir);
         std::error_code ec;
-        if (!fs::exists(file(run_files::kCheckpoint), ec))
-            throw InputError(params.runDir, 0, "has no checkpoint.pt to resume from");
+        fromCheckpoint = fs::exists(file(run_files::kCheckpoint), ec);
     }
     // Threads are adopted per thread: set them here, on the thread that runs the job.
     const int threads = resolveThreads(tc.threads);
@@ -247,7 +238,7 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     torch::manual_seed(tc.seed);
     model = std::make_unique<LogBert>(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
     std::string initSummary;
-    if (!tc.initFrom.empty() && !params.resume) initSummary = initializeFromRun(*model, d.vocabulary, tc.initFrom);
+    if (!tc.initFrom.empty() && !fromCheckpoint) initSummary = initializeFromRun(*model, d.vocabulary, tc.initFrom);
     (*model)->to(device);
     (*model)->train();
     optimizer = std::make_unique<torch::optim::AdamW>(
@@ -260,7 +251,7 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     const std::int64_t totalSteps = stepsPerEpoch * tc.numEpochs;
     const std::int64_t warmupSteps = std::max<std::int64_t>(1, std::llround(tc.warmupRatio * double(totalSteps)));
 
-    if (params.resume) {
+    if (fromCheckpoint) {
         loadCheckpoint();
         std::error_code ec;
         if (fs::exists(file(run_files::kMetrics), ec)) metrics = MetricsLog::load(file(run_files::kMetrics));
@@ -277,7 +268,10 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
                                                "its inputs changed since the run started");
         message("resuming at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(step));
     } else {
-        prepareNewRunFolder(params.runDir);
+        if (params.resume)
+            message("no checkpoint yet: training starts from the beginning");
+        else
+            prepareNewRunFolder(params.runDir);
         writeFileAtomically(file(run_files::kConfig), c.toYaml());
         {
             AtomicFile vocab(file(run_files::kVocabulary));
@@ -332,11 +326,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     const std::int32_t vocabularySize = std::int32_t(d.vocabulary.size());
 
     // Interval sums for metrics rows and smoothed rates.
-    double sumLoss = 0, sumMlkp = 0, sumVhm = 0, intervalSeqs = 0, intervalTokens = 0;
-    int intervalSteps = 0;
+    double intervalSeqs = 0, intervalTokens = 0;
     auto intervalStart = Clock::now();
-    double epochLoss = 0, epochMlkp = 0, epochVhm = 0;
-    std::int64_t epochSteps = 0;
     double rateSeqs = 0, rateTokens = 0;
 
     info.save(params.runDir);

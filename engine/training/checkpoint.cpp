@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <torch/torch.h>
+
+#include "engine/training/checkpoint.h"
+
+#include <cmath>
+#include <mutex>
+
+#include "engine/core/errors.h"
+#include "engine/model/model_store.h"
+
+namespace logbert {
+
+namespace {
+
+constexpr std::int64_t kProgressFields = 7, kProgressFloatFields = 3;
+
+void require(bool ok, const std::string& path, const std::string& what) {
+    if (!ok) throw InputError(path, 0, "malformed checkpoint: " + what);
+}
+
+bool isVector(const torch::Tensor& t, torch::ScalarType type, std::int64_t size) {
+    return t.defined() && t.dim() == 1 && t.scalar_type() == type && t.size(0) == size;
+}
+
+
+} // namespace
+
+void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::Optimizer& optimizer,
+                    const TrainingProgress& p, const torch::Tensor& centre, const torch::Tensor& centreSum) {
+    torch::serialize::OutputArchive archive, weights, optimizerState;
+    writeModel(weights, model);
+    optimizer.save(optimizerState);
+    archive.write("model", weights);
+    archive.write("optimizer", optimizerState);
+    archive.write("progress", torch::tensor({p.step, std::int64_t(p.epoch), p.batchInEpoch, std::int64_t(p.bestEpoch),
+                                             std::int64_t(p.badEpochs), std::int64_t(p.centreReady),
+                                             std::int64_t(p.stoppedEarly)}));
+    archive.write("progress_f", torch::tensor({p.elapsedSeconds, p.bestValidationLoss, p.centreCount}, torch::kFloat64));
+    archive.write("sums", torch::tensor({p.epochSums[0], p.epochSums[1], p.epochSums[2], p.epochSums[3],
+                                         p.intervalSums[0], p.intervalSums[1], p.intervalSums[2], p.intervalSums[3]},
+                                        torch::kFloat64));
+    archive.write("centre", centre.detach().cpu());
+    archive.write("centre_sum", centreSum.detach().cpu());
+    archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+    saveArchiveAtomically(archive, path);
+}
+
+void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::Optimizer& optimizer,
+                    TrainingProgress& p, torch::Tensor& centre, torch::Tensor& centreSum) {
+    torch::serialize::InputArchive archive;
+    openArchive(archive, path);
+    readingArchive(path, "malformed checkpoint", [&] {
+        torch::serialize::InputArchive weights, optimizerState;
+        torch::Tensor progress, progressF, centreRead, sumRead, rng;
+        require(archive.try_read("model", weights) && archive.try_read("optimizer", optimizerState) &&
+                    archive.try_read("progress", progress) && archive.try_read("progress_f", progressF) &&
+                    archive.try_read("centre", centreRead) && archive.try_read("centre_sum", sumRead) &&
+                    archive.try_read("rng", rng),
+                path, "missing model, optimizer, progress, centre or RNG state");
+        const std::int64_t hidden = model->options().hidden_size();
+        require(isVector(progress, torch::kInt64, kProgressFields) &&
+                    isVector(progressF, torch::kFloat64, kProgressFloatFields),
+                path, "progress has an unexpected layout");
+        torch::Tensor sums; // absent in checkpoints of earlier versions: the means restart
+        if (archive.try_read("sums", sums))
+            require(isVector(sums, torch::kFloat64, 8), path, "loss sums have an unexpected layout");
+        require(rng.defined() && rng.scalar_type() == torch::kUInt8, path, "RNG state is not a byte tensor");
+        auto i = progress.accessor<std::int64_t, 1>();
+        auto f = progressF.accessor<double, 1>();
+        for (std::int64_t k = 0; k < kProgressFields; ++k) require(i[k] >= 0 && i[k] <= (std::int64_t(1) << 40), path, "negative or absurd progress");
+        require(std::isfinite(f[0]) && f[0] >= 0 && f[2] >= 0, path, "negative or absurd progress");
+
+        readModel(weights, model, path); // checks every name and shape before copying anything
+        require(isVector(centreRead, torch::kFloat32, hidden) && isVector(sumRead, torch::kFloat64, hidden),
+                path, "the hypersphere centre does not have the model's hidden size " + std::to_string(hidden));
+        readingArchive(path, "optimizer state does not fit this model", [&] { optimizer.load(optimizerState); });
+        at::Generator generator = at::detail::getDefaultCPUGenerator(); // a handle: shares the state
+        {
+            std::lock_guard<std::mutex> lock(generator.mutex());
+            generator.set_state(rng);
+        }
+        p.step = i[0];
+        p.epoch = int(i[1]);
+        p.batchInEpoch = i[2];
+        p.bestEpoch = int(i[3]);
+        p.badEpochs = int(i[4]);
+        p.centreReady = i[5] != 0;
+        p.stoppedEarly = i[6] != 0;
+        p.elapsedSeconds = f[0];
+        p.bestValidationLoss = f[1];
+        p.centreCount = f[2];
+        p.epochSums = {};
+        p.intervalSums = {};
+        if (sums.defined()) {
+            auto a = sums.accessor<double, 1>();
+            for (int k = 0; k < 4; ++k) p.epochSums[std::size_t(k)] = a[k], p.intervalSums[std::size_t(k)] = a[k + 4];
+            require(p.epochSums[3] >= 0 && p.intervalSums[3] >= 0, path, "negative step counts");
+        }
+        centre = centreRead.clone();
+        centreSum = sumRead.clone();
+    });
+}
+
+} // namespace logbert

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Internal to the engine (includes LibTorch): checkpoint.pt, the resumable state of a training
+// run. Reading validates every part before the run uses it, because a checkpoint may be
+// truncated by a crash, come from another model size, or be any file someone put there.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "engine/model/logbert_model.h"
+
+namespace logbert {
+
+/// Where training stands; saved with the weights so that a resumed run continues exactly.
+struct TrainingProgress {
+    std::int64_t step = 0;
+    int epoch = 0; ///< 0-based epoch in progress
+    std::int64_t batchInEpoch = 0;
+    int bestEpoch = 0;
+    int badEpochs = 0;
+    bool centreReady = false;
+    bool stoppedEarly = false;
+    double elapsedSeconds = 0;
+    double bestValidationLoss = std::numeric_limits<double>::infinity();
+    double centreCount = 0;
+    /// Loss, MLKP, VHM sums and step count of the epoch and of the metrics interval in progress.
+    std::array<double, 4> epochSums{}, intervalSums{};
+};
+
+/// Writes model, optimizer, progress, hypersphere centre and the CPU RNG state atomically.
+void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::Optimizer& optimizer,
+                    const TrainingProgress& progress, const torch::Tensor& centre, const torch::Tensor& centreSum);
+
+/// Reads a checkpoint into `model` and `optimizer` and restores the CPU RNG. Throws InputError
+/// naming `path` when anything is missing, malformed or of another model size.
+void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::Optimizer& optimizer,
+                    TrainingProgress& progress, torch::Tensor& centre, torch::Tensor& centreSum);
+
+} // namespace logbert

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The GUI acceptance path in one window, offscreen: load the demo dataset, start a tiny training
+// run and see points arrive on the loss and resource charts, pause, resume and stop it, train a
+// second run to the end and open its results, move the r control and see the metrics change,
+// open a flagged session (highlighted keys, raw lines), compare the two runs, export a report.
+#include <QFile>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/adapters/training_runner.h"
+#include "ui/compare_page.h"
+#include "ui/datasets_page.h"
+#include "ui/main_window.h"
+#include "ui/report.h"
+#include "ui/results_page.h"
+#include "ui/run_page.h"
+#include "widgets/live_chart.h"
+
+using namespace logbert;
+using namespace logbert::gui;
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+    /// The demo run file with a tiny model, as a user would save it from the Run page.
+    QString tinyRunFile(const QString& name, int epochs) {
+        QFile demo(dir.filePath("demo/demo.yaml"));
+        if (!demo.open(QIODevice::ReadOnly)) return {};
+        const QString path = dir.filePath("demo/" + name + ".yaml");
+        QFile out(path);
+        if (!out.open(QIODevice::WriteOnly)) return {};
+        out.write(demo.readAll());
+        out.write(QString("model: {hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, max_seq_len: 64}\n"
+                          "training: {num_epochs: %1, batch_size: 16, threads: 1, learning_rate: 0.002}\n")
+                      .arg(epochs).toUtf8());
+        return path;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void wholeWorkflowInOneWindow() {
+        MainWindow window(dir.path());
+        window.resize(1400, 900);
+        window.show();
+
+        // Datasets: the demo dataset, one call away (the toolbar's "Demo dataset").
+        window.openDemoDataset();
+        QTRY_VERIFY_WITH_TIMEOUT(window.datasetsPage()->dataset() != nullptr, 60000);
+        QVERIFY2(window.datasetsPage()->summaryText().contains("sessions"), qPrintable(window.datasetsPage()->summaryText()));
+
+        // Run: a long tiny run; loss and resource points arrive while it trains.
+        RunPage* run = window.runPage();
+        window.openDataFile(tinyRunFile("tiny-long", 500));
+        window.showPage("Run");
+        QSignalSpy finished(run, &RunPage::runFinished);
+        run->start();
+        QTRY_VERIFY_WITH_TIMEOUT(run->lossChart()->pointCount(run->lossSeries()) >= 5, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(run->resourceChart()->pointCount(run->cpuSeries()) >= 1, 10000);
+
+        // Pause: no more steps; resume: steps again; stop: the run ends, not completed.
+        run->togglePause();
+        QTRY_VERIFY(run->runner()->isPaused());
+        QTest::qWait(300);
+        const int paused = run->lossChart()->pointCount(run->lossSeries());
+        QTest::qWait(600);
+        QCOMPARE(run->lossChart()->pointCount(run->lossSeries()), paused);
+        run->togglePause();
+        QTRY_VERIFY_WITH_TIMEOUT(run->lossChart()->pointCount(run->lossSeries()) > paused, 20000);
+        run->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QCOMPARE(finished[0][1].toBool(), false);
+        const QString stoppedRun = finished[0][0].toString();
+        QVERIFY(QFile::exists(stoppedRun + "/checkpoint.pt"));
+
+        // A second run to the end: the window evaluates it and shows the Results page.
+        QSignalSpy evaluated(window.resultsPage(), &ResultsPage::evaluated);
+        window.openDataFile(tinyRunFile("tiny-short", 4));
+        run->start();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 180000);
+        QCOMPARE(finished[1][1].toBool(), true);
+        const QString finishedRun = finished[1][0].toString();
+        QVERIFY(finishedRun != stoppedRun);
+        QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), 1, 180000);
+
+        // Results: moving r changes LogBERT's metrics; the validation choice comes back.
+        ResultsPage* results = window.resultsPage();
+        const Confusion chosen = results->logbertConfusion();
+        QVERIFY(chosen.total() > 0);
+        Thresholds strict = results->chosenThresholds();
+        strict.missRatio = 1.0; // no session has more than all of its keys missed
+        strict.distance = 1e30;
+        strict.endG = 1 << 20;
+        results->setThresholds(strict);
+        const Confusion none = results->logbertConfusion();
+        QCOMPARE(none.tp + none.fp, std::uint64_t(0));
+        QVERIFY(chosen.tp + chosen.fp > 0);
+        QCOMPARE(results->metricsTable()->item(0, 1)->text().toULongLong(), none.tp);
+        results->setThresholds(results->chosenThresholds());
+        QCOMPARE(results->logbertConfusion().tp, chosen.tp);
+
+        // A flagged session: its keys with the misses highlighted, and its raw lines.
+        results->filterCategory("flagged");
+        QVERIFY(results->visibleSessions() > 0);
+        results->showSession(0);
+        const QString html = results->sessionDetailHtml();
+        QVERIFY2(html.contains("#f5b7b1"), qPrintable(html.left(600))); // a missed key
+        QVERIFY2(html.contains("HDFS_demo.log:"), qPrintable(html.left(600)));     // raw lines with numbers
+
+        // Compare: both runs of the workspace, overlaid, with a config diff.
+        window.showPage("Compare");
+        ComparePage* compare = window.comparePage();
+        compare->refresh();
+        QCOMPARE(compare->runCount(), 2);
+        QCOMPARE(compare->lossChart()->seriesCount(), 2);
+        QStringList differing;
+        for (int r = 0; r < compare->diffTable()->rowCount(); ++r)
+            differing << compare->diffTable()->verticalHeaderItem(r)->text();
+        QVERIFY2(differing.contains("training.num_epochs"), qPrintable(differing.join(", ")));
+
+        // Report: one HTML file (charts embedded) and a PDF.
+        QString error;
+        const QString html2 = dir.filePath("report.html"), pdf = dir.filePath("report.pdf");
+        QVERIFY2(exportReport(results->run(), html2, pdf, error), qPrintable(error));
+        QVERIFY(QFileInfo(html2).size() > 10000 && QFileInfo(pdf).size() > 10000);
+        window.close(); // saves the window layout
+        QVERIFY(QSettings().contains("layout/run.panes"));
+    }
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "test_workbench.moc"
