@@ -5,6 +5,8 @@
 #
 #   scripts/fuzz.sh [RUNS [TARGET...]]     RUNS defaults to 100000; docs/reliability.md used 10000000
 #   e.g. scripts/fuzz.sh 10000000 log_format drain
+# FUZZ_SECONDS=N stops each target after N seconds even if RUNS is not reached. The corpus grown
+# in build-fuzz/corpus/<target>/ is kept, so a later run continues where this one stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-100000}
@@ -35,7 +37,7 @@ for t in "${TARGETS[@]}"; do
   [[ $t == checkpoint ]] && options=$options:detect_leaks=0
   log=$BUILD/fuzz-$t.log
   start=$(date +%s)
-  if ASAN_OPTIONS=$options "$BUILD/fuzz/fuzz_$t" -runs="$RUNS" -max_len=$max_len -timeout=10 -rss_limit_mb=4096 \
+  if ASAN_OPTIONS=$options "$BUILD/fuzz/fuzz_$t" -runs="$RUNS" -max_total_time="${FUZZ_SECONDS:-0}" -max_len=$max_len -timeout=10 -rss_limit_mb=4096 \
       -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "$seeds" >"$log" 2>&1; then
     result=ok
   else

@@ -12,20 +12,8 @@
 using testsupport::writeFile;
 
 namespace {
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run(const QStringList& args) {
-    QProcess p;
-    p.start(LOGBERT_CLI_PATH, args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Result = testsupport::CliResult;
+Result run(const QStringList& args) { return testsupport::runCli(args, 120000); }
 } // namespace
 
 class TestCli : public QObject {

@@ -7,6 +7,7 @@
 // read-only disk: a clear error, and the last good checkpoint is left intact.
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,6 +20,7 @@
 #include <random>
 #include <sys/resource.h>
 
+#include "test_support.h"
 #include "engine/training/metrics_log.h"
 #include "engine/training/run_folder.h"
 
@@ -26,10 +28,8 @@ using namespace logbert;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString err;
-};
+using Result = testsupport::CliResult;
+Result cli(const QStringList& args) { return testsupport::runCli(args); }
 
 Result finish(QProcess& p) {
     if (!p.waitForFinished(300000)) {
@@ -37,13 +37,7 @@ Result finish(QProcess& p) {
         p.waitForFinished();
         return {};
     }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardError())};
-}
-
-Result cli(const QStringList& args) {
-    QProcess p;
-    p.start(LOGBERT_CLI_PATH, args);
-    return finish(p);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString(), QString::fromUtf8(p.readAllStandardError())};
 }
 
 QByteArray sha256(const QString& path) {
@@ -85,6 +79,17 @@ class TestCrashSafety : public QObject {
 
     QStringList freshRun(const QString& out) const { return QStringList{"train", demo + "/demo.yaml", "--out", out} + model; }
 
+    /// Starts a run and kills it a little after its first checkpoint.
+    bool killedAfterFirstCheckpoint(const QString& run) const {
+        QProcess p;
+        p.start(LOGBERT_CLI_PATH, freshRun(run));
+        const bool saved = QTest::qWaitFor([&] { return QFile::exists(run + "/checkpoint.pt"); }, 60000);
+        QTest::qWait(300);
+        p.kill();
+        p.waitForFinished();
+        return saved;
+    }
+
     /// Checks what a killed run left: the folder opens, its files parse, its metrics go forward.
     void checkKilledFolder(const QString& run, std::int64_t& checkpointStep) {
         checkpointStep = -1;
@@ -114,6 +119,7 @@ private slots:
     void sigkillAtRandomMomentsThenResume() {
         std::mt19937 rng(20261130);
         std::uniform_int_distribution<int> delayMs(20, 1600);
+        std::uniform_int_distribution<int> evaluationDelayMs(0, 400);
         const QString referenceRecord = learningRecord(MetricsLog::load((reference + "/metrics.csv").toStdString()));
         const QJsonObject referenceMetrics = logbertMetrics(reference);
         QVERIFY(!referenceMetrics.isEmpty());
@@ -143,19 +149,31 @@ private slots:
             QProcess p;
             p.start(LOGBERT_CLI_PATH, resume ? QStringList{"train", "--resume", run} : freshRun(run));
             QVERIFY(p.waitForStarted());
-            const int delay = delayMs(rng);
+            // One kill in six lands in the evaluation after training, most in training (timed from
+            // its first line), the rest anywhere from the start (reading data, building the model).
+            QByteArray early;
+            const unsigned pick = unsigned(rng() % 12);
+            const char* mark = pick < 2 ? "evaluating" : pick < 9 ? "steps per epoch" : nullptr;
+            QElapsedTimer wait;
+            wait.start();
+            while (mark && !early.contains(mark) && p.state() == QProcess::Running && wait.elapsed() < 120000) {
+                p.waitForReadyRead(20);
+                early += p.readAllStandardError();
+            }
+            const bool fromTraining = mark != nullptr;
+            const int delay = pick < 2 ? evaluationDelayMs(rng) : delayMs(rng);
             if (p.waitForFinished(delay)) { // it finished before the kill: the run is complete
-                QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+                QVERIFY2(p.exitCode() == 0, (early + p.readAllStandardError()).constData());
                 verifyFinished();
                 run = dir.filePath(QString("victim-%1").arg(++folder));
-                lastResumeStep = -1;
+                lastResumeStep = checkpointStep = -1;
                 continue;
             }
             p.kill(); // SIGKILL
             p.waitForFinished();
             ++kills;
-            moments << QString::number(delay);
-            const QString err = QString::fromUtf8(p.readAllStandardError());
+            moments << QString::number(delay) + (fromTraining ? "t" : "");
+            const QString err = QString::fromUtf8(early + p.readAllStandardError());
             // The phase the kill interrupted, from what the process had printed.
             ++phases[err.contains("evaluating") ? 2 : err.contains("steps per epoch") ? 1 : 0];
             const auto m = QRegularExpression("resuming at epoch \\d+, step (\\d+)").match(err);
@@ -181,7 +199,7 @@ private slots:
             QVERIFY2(r.code == 0, qPrintable(r.err));
         }
         verifyFinished();
-        qInfo("%d SIGKILLs survived (delays ms: %s): %d while reading data, %d while training, %d while "
+        qInfo("%d SIGKILLs survived (delays ms, t: after training or evaluation began: %s): %d while reading data, %d while training, %d while "
               "evaluating; %d resumes started before the first checkpoint; %d runs finished equal to the "
               "uninterrupted one", kills, qPrintable(moments.join(' ')), phases[0], phases[1], phases[2],
               resumedFromScratch, finishedRuns);
@@ -191,12 +209,7 @@ private slots:
     // A file-size limit makes every write past it fail (EFBIG), like a disk that fills up.
     void fullDiskKeepsTheLastCheckpoint() {
         const QString run = dir.filePath("limited");
-        QProcess p;
-        p.start(LOGBERT_CLI_PATH, freshRun(run));
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 60000);
-        QTest::qWait(300);
-        p.kill();
-        p.waitForFinished();
+        QVERIFY(killedAfterFirstCheckpoint(run));
         const QByteArray before = sha256(run + "/checkpoint.pt");
         const qint64 size = QFileInfo(run + "/checkpoint.pt").size();
         QVERIFY(size > 100000);
@@ -224,12 +237,7 @@ private slots:
         if (QProcess::execute("unshare", {"-rm", "true"}) != 0)
             QSKIP("SKIP: no user and mount namespaces here (unshare -rm); the file-size test above covers full disks");
         const QString run = dir.filePath("mounted-src");
-        QProcess p;
-        p.start(LOGBERT_CLI_PATH, freshRun(run));
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 60000);
-        QTest::qWait(300);
-        p.kill();
-        p.waitForFinished();
+        QVERIFY(killedAfterFirstCheckpoint(run));
         const QString mnt = dir.filePath("mnt");
         QDir().mkpath(mnt);
         const QString script = QString(R"SH(

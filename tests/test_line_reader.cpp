@@ -10,6 +10,8 @@
 #include "engine/io/line_reader.h"
 #include "test_support.h"
 
+using testsupport::gzipBytes;
+
 using namespace logbert;
 using testsupport::inputErrorOf;
 using testsupport::writeFile;
@@ -23,19 +25,6 @@ std::vector<std::string> readAll(const std::string& path) {
     return lines;
 }
 
-std::string gzipBytes(const std::string& text) {
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&zs, uLong(text.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    zs.avail_in = uInt(text.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
 
 } // namespace
 

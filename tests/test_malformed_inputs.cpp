@@ -11,8 +11,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <zlib.h>
-
 #include "engine/demo/demo_generator.h"
 #include "test_support.h"
 #include "ui/datasets_page.h"
@@ -22,35 +20,9 @@ using testsupport::writeFile;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run(const QStringList& args) {
-    QProcess p;
-    p.start(LOGBERT_CLI_PATH, args);
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
-
-std::string gzipped(const std::string& text) {
-    uLongf size = compressBound(uLong(text.size())) + 32;
-    std::string out(size, '\0');
-    z_stream z{};
-    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY); // +16: gzip wrapper
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = uInt(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
+using Result = testsupport::CliResult;
+Result run(const QStringList& args) { return testsupport::runCli(args); }
+std::string gzipped(const std::string& text) { return testsupport::gzipBytes(text); }
 
 std::string hdfsLines(int n, int firstBlock = 1) {
     std::string s;

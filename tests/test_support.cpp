@@ -2,9 +2,12 @@
 #include "test_support.h"
 
 #include <QDir>
+#include <QProcess>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include <zlib.h>
 
 namespace testsupport {
 
@@ -14,6 +17,32 @@ std::string writeFile(const QString& dir, const std::string& name, const std::st
     std::ofstream out(path, std::ios::binary);
     out << content;
     return path;
+}
+
+std::string gzipBytes(const std::string& text) {
+    z_stream zs{};
+    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY); // +16: gzip wrapper
+    std::string out(deflateBound(&zs, uLong(text.size())) + 64, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    zs.avail_in = uInt(text.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = uInt(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+CliResult runCli(const QStringList& args, int timeoutMs) {
+    QProcess p;
+    p.start(LOGBERT_CLI_PATH, args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 
 std::string datasetsDir() {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <string>
 
 #include "engine/core/errors.h"
@@ -10,6 +11,17 @@ namespace testsupport {
 
 /// Writes `content` to dir/name and returns the path.
 std::string writeFile(const QString& dir, const std::string& name, const std::string& content);
+/// gzip-compressed bytes of `text`.
+std::string gzipBytes(const std::string& text);
+
+/// What a `logbert` command returned: its exit code (-1 when it crashed or timed out) and output.
+struct CliResult {
+    int code = -1;
+    QString out, err;
+};
+/// Runs the `logbert` CLI built with the tests and waits for it.
+CliResult runCli(const QStringList& args, int timeoutMs = 300000);
+
 /// The public datasets folder (LOGBERT_DATASETS), or "" when it is not there.
 std::string datasetsDir();
 /// The message of the InputError that f() throws, or "(no error)".

@@ -374,7 +374,7 @@ void ResultsPage::showSession(int visibleRow) {
                           it->second->rank >= std::uint32_t(end ? std::max(1, current_.endG) : current_.topG);
         const QString label = end ? "[END]" : QString::number(session.keys[p]);
         const QString tip = it != byPosition.end() ? QString("rank %1, expected %2").arg(it->second->rank).arg(predictions(*it->second)) : QString("first choice");
-        html += QString("<span title='%1' style='background:%2;padding:2px 5px;margin:2px'>%3</span> ")
+        html += QString("<span title='%1' style='background:%2;color:#1b1b1b;padding:2px 5px;margin:2px'>%3</span> ")
                     .arg(tip.toHtmlEscaped(), miss ? "#f5b7b1" : "#d5f5e3", label);
     }
     html += "</p>";

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     cli.addOption({"train", "Start training right away."});
     cli.addOption({"run", "Open a trained run folder on the Results page.", "DIR"});
     cli.addOption({"page", "Show a page: run, results or compare.", "NAME"});
+    cli.addOption({"dark", "Use the dark palette (also in View, remembered)."});
     cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});
     cli.addOption({"after", "Seconds before --screenshot (default 3).", "SECONDS", "3"});
     cli.process(app);
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
 
     logbert::gui::MainWindow window(workspace);
     window.show();
+    if (cli.isSet("dark")) window.setDarkPalette(true);
     if (cli.isSet("demo")) window.openDemoDataset();
     if (cli.isSet("data")) window.openDataFile(cli.value("data"));
     if (cli.isSet("run")) window.openRun(cli.value("run"));
