@@ -7,7 +7,7 @@
 
 namespace logbert::gui {
 
-BackgroundTask::BackgroundTask(QObject* parent) : QObject(parent) { registerEngineTypes(); }
+BackgroundTask::BackgroundTask(QObject* parent) : QObject(parent), mailbox_(new GuiMailbox(this)) { registerEngineTypes(); }
 
 BackgroundTask::~BackgroundTask() {
     cancel_ = true;
@@ -22,7 +22,7 @@ void BackgroundTask::start(Work work) {
     worker_ = std::thread([this, work = std::move(work)] {
         JobControl control;
         control.cancel = &cancel_;
-        control.onProgress = [this](const JobProgress& p) { emit progress(p); };
+        control.onProgress = [this](const JobProgress& p) { mailbox_->post([this, p] { emit progress(p); }); };
         std::function<void()> done;
         QString error;
         try {
@@ -32,11 +32,11 @@ void BackgroundTask::start(Work work) {
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, done, error] {
+        mailbox_->post([this, done, error] { // running_ belongs to the GUI thread
             running_ = false;
             if (!error.isEmpty()) emit failed(error);
             else if (done) done();
-        }, Qt::QueuedConnection);
+        });
     });
 }
 

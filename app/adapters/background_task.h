@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/adapters/engine_types.h"
+#include "app/adapters/gui_mailbox.h"
 
 namespace logbert::gui {
 
@@ -32,6 +33,7 @@ signals:
     void failed(const QString& error);
 
 private:
+    GuiMailbox* mailbox_; // progress and the outcome reach the GUI thread through it
     std::thread worker_;
     std::atomic<bool> cancel_{false};
     bool running_ = false;

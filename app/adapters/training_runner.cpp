@@ -19,7 +19,7 @@ void registerEngineTypes() {
     (void)done;
 }
 
-TrainingRunner::TrainingRunner(QObject* parent) : QObject(parent) { registerEngineTypes(); }
+TrainingRunner::TrainingRunner(QObject* parent) : QObject(parent), mailbox_(new GuiMailbox(this)) { registerEngineTypes(); }
 
 TrainingRunner::~TrainingRunner() {
     cancel_ = true;
@@ -40,16 +40,18 @@ void TrainingRunner::start(const TrainingParams& params) {
     runDir_ = QString::fromStdString(params.runDir);
     emit started(runDir_);
     worker_ = std::thread([this, params] {
-        // Signals emitted here are queued to the runner's thread (the GUI thread).
+        // The signals are emitted on the runner's thread (the GUI thread), through the mailbox.
         TrainingCallbacks callbacks;
-        callbacks.onSetup = [this](const TrainingSetup& s) { emit setupReady(s); };
-        callbacks.onStep = [this](const TrainingStep& s) { emit stepReported(s); };
-        callbacks.onEpoch = [this](const TrainingEpoch& e) { emit epochReported(e); };
-        callbacks.onMessage = [this](const std::string& m) { emit message(QString::fromStdString(m)); };
+        callbacks.onSetup = [this](const TrainingSetup& s) { mailbox_->post([this, s] { emit setupReady(s); }); };
+        callbacks.onStep = [this](const TrainingStep& s) { mailbox_->post([this, s] { emit stepReported(s); }); };
+        callbacks.onEpoch = [this](const TrainingEpoch& e) { mailbox_->post([this, e] { emit epochReported(e); }); };
+        callbacks.onMessage = [this](const std::string& m) {
+            mailbox_->post([this, text = QString::fromStdString(m)] { emit message(text); });
+        };
         JobControl control;
         control.cancel = &cancel_;
         control.pause = &pause_;
-        control.onProgress = [this](const JobProgress& p) { emit progress(p); };
+        control.onProgress = [this](const JobProgress& p) { mailbox_->post([this, p] { emit progress(p); }); };
         QString error;
         TrainingSummary summary;
         try {
@@ -61,11 +63,11 @@ void TrainingRunner::start(const TrainingParams& params) {
             error = QString::fromUtf8(e.what());
         }
         // running_ belongs to the GUI thread: update it there, then report.
-        QMetaObject::invokeMethod(this, [this, error, summary] {
+        mailbox_->post([this, error, summary] {
             running_ = false;
             if (error.isEmpty()) emit finished(summary);
             else emit failed(error);
-        }, Qt::QueuedConnection);
+        });
     });
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/adapters/engine_types.h"
+#include "app/adapters/gui_mailbox.h"
 
 namespace logbert::gui {
 
@@ -42,6 +43,8 @@ signals:
 
 private:
     void join();
+
+    GuiMailbox* mailbox_; // the job's callbacks reach the GUI thread through it
 
     std::thread worker_;
     std::atomic<bool> cancel_{false}, pause_{false};
