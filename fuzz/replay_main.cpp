@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Runs a fuzz target over files, without libFuzzer: CTest replays every seed and every input
 // that once crashed (fuzz/regressions/) in the normal build, so a fixed finding stays fixed.
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -25,11 +26,19 @@ int main(int argc, char** argv) {
             files.push_back(p);
         }
     }
+    // libFuzzer's -timeout in scripts/fuzz.sh: an input that once hung must stay fast.
+    constexpr double kTimeoutSeconds = 10;
     for (const auto& f : files) {
         std::ifstream in(f, std::ios::binary);
         const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         std::fprintf(stderr, "replaying %s (%zu bytes)\n", f.c_str(), bytes.size());
+        const auto start = std::chrono::steady_clock::now();
         LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (seconds > kTimeoutSeconds) {
+            std::fprintf(stderr, "%s took %.1f s (limit %.0f s): a hang\n", f.c_str(), seconds, kTimeoutSeconds);
+            return 1;
+        }
     }
     std::printf("replayed %zu inputs without a failure\n", files.size());
     return files.empty() ? 1 : 0;

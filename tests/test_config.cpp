@@ -6,6 +6,7 @@
 #include "engine/config/presets.h"
 #include "engine/config/run_config.h"
 #include "engine/core/errors.h"
+#include "engine/core/utf8.h"
 #include "test_support.h"
 
 using namespace logbert;
@@ -108,6 +109,20 @@ private slots:
         QFETCH(QString, expected);
         const QString message = testsupport::inputErrorOf([&] { loadText(yaml.toStdString()); });
         QVERIFY2(message.contains(expected), qPrintable(message));
+    }
+
+    void notUtf8() {
+        // An overlong '[' (C1 9B) that yaml-cpp would write back as a real '['.
+        const QString message = testsupport::inputErrorOf([&] { loadText("data:\n  format: \"<Date> \xC1\x9B<Content>\"\n"); });
+        QVERIFY2(message.endsWith("run.yaml:2: not UTF-8 text (byte 0xC1 in column 19); YAML files are UTF-8"), qPrintable(message));
+        QVERIFY(testsupport::inputErrorOf([&] { loadText("{}", {"data.format=<Date> \xC1\x9B<Content>"}); }).endsWith("not UTF-8 text"));
+        QCOMPARE(loadText("# caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9D\x84\x9E\nmodel:\n  hidden_size: 128\n").model.hiddenSize, 128);
+        QCOMPARE(invalidUtf8Offset("ok \xF0\x9D\x84\x9E"), std::string_view::npos);
+        QCOMPARE(invalidUtf8Offset("ab\xE0\x80\x80"), std::size_t(2)); // overlong
+        QCOMPARE(invalidUtf8Offset("\xED\xA0\x80"), std::size_t(0));   // surrogate
+        QCOMPARE(invalidUtf8Offset("\xF4\x90\x80\x80"), std::size_t(0)); // above U+10FFFF
+        QCOMPARE(invalidUtf8Offset("x\xE2\x9C"), std::size_t(1));       // cut short
+        QCOMPARE(invalidUtf8Offset("\x80"), std::size_t(0));             // lone continuation
     }
 
     void badOverride() {

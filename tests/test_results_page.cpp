@@ -90,6 +90,26 @@ private slots:
         QVERIFY(QFileInfo(pdf).size() > 10000);
         if (qEnvironmentVariableIsSet("LOGBERT_TEST_OUTPUT")) QFile::copy(htmlFile, qEnvironmentVariable("LOGBERT_TEST_OUTPUT") + "/report.html");
     }
+
+    void reopeningShowsTheSavedEvaluation() {
+        ResultsPage first;
+        QSignalSpy evaluated(&first, &ResultsPage::evaluated);
+        first.openRun(runDir); // evaluated by the test above
+        QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), 1, 60000);
+        QCOMPARE(first.run().source, QString("saved evaluation"));
+        // "Evaluate again" scores every session anew, with the same figures.
+        ResultsPage second;
+        QSignalSpy again(&second, &ResultsPage::evaluated);
+        second.openRun(runDir, EvaluationRunner::Mode::Evaluate);
+        QTRY_COMPARE_WITH_TIMEOUT(again.count(), 1, 60000);
+        QCOMPARE(second.run().source, QString("evaluated again"));
+        const Confusion a = first.logbertConfusion(), b = second.logbertConfusion();
+        QVERIFY(a.tp == b.tp && a.fp == b.fp && a.fn == b.fn && a.tn == b.tn);
+        QCOMPARE(first.run().result->sessions.size(), second.run().result->sessions.size());
+        first.filterCategory("TP");
+        first.showSession(0);
+        QVERIFY(first.sessionDetailHtml().contains("HDFS_demo.log:"));
+    }
 };
 
 QTEST_MAIN(TestResultsPage)

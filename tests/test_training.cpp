@@ -5,6 +5,7 @@
 #include <QtTest>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include "engine/core/errors.h"
 #include "engine/demo/demo_generator.h"
 #include "engine/detection/evaluation.h"
+#include "engine/detection/evaluation_cache.h"
 #include "engine/detection/session_scorer.h"
 #include "engine/training/metrics_log.h"
 #include "engine/training/run_folder.h"
@@ -91,6 +93,60 @@ private slots:
         const EvaluationResult again = evaluateRun(runDir("tiny"), nullptr); // new scorer, dataset rebuilt
         saveEvaluation(runDir("tiny"), again, *std::make_shared<Dataset>(buildDataset(tinyConfig().data)));
         QCOMPARE(readAll(runFilePath(runDir("tiny"), run_files::kScores)), a);
+    }
+
+    void savedEvaluationReopensExactly() {
+        namespace fs = std::filesystem;
+        const std::string run = runDir("tiny");
+        const Dataset data = buildDataset(tinyConfig().data);
+        const EvaluationResult fresh = evaluateRun(run, std::make_shared<Dataset>(data));
+        saveEvaluation(run, fresh, data);
+        std::string why;
+        const auto saved = loadEvaluationCache(run, evaluationFingerprint(run, data), data, &why);
+        QVERIFY2(saved, why.c_str());
+        QCOMPARE(evaluationJson(*saved), evaluationJson(fresh)); // thresholds, detectors, sweeps
+        QCOMPARE(saved->sessions.size(), fresh.sessions.size());
+        for (std::size_t i = 0; i < fresh.sessions.size(); ++i) {
+            const auto &a = saved->sessions[i], &b = fresh.sessions[i];
+            QVERIFY(a.index == b.index && a.split == b.split && a.label == b.label && a.flagged == b.flagged);
+            QVERIFY(a.score.distance == b.score.distance && a.score.endRank == b.score.endRank);
+            QCOMPARE(a.score.missed.size(), b.score.missed.size());
+            for (std::size_t k = 0; k < a.score.missed.size(); ++k) {
+                QCOMPARE(a.score.missed[k].rank, b.score.missed[k].rank);
+                QCOMPARE(a.score.missed[k].probability, b.score.missed[k].probability);
+                QCOMPARE(a.score.missed[k].predictions, b.score.missed[k].predictions);
+            }
+        }
+
+        // A copy of the run whose model then changes (trained further): not used.
+        const std::string copy = runDir("tiny-retrained");
+        fs::copy(run, copy, fs::copy_options::recursive);
+        QVERIFY(loadEvaluationCache(copy, evaluationFingerprint(copy, data), data));
+        std::ofstream(runFilePath(copy, run_files::kModel), std::ios::app) << 'x';
+        QVERIFY(!loadEvaluationCache(copy, evaluationFingerprint(copy, data), data, &why));
+        QCOMPARE(why, std::string("model, config or data changed since the evaluation"));
+        // Other data: one session fewer.
+        Dataset fewer = data;
+        fewer.sessions.pop_back();
+        fewer.splits.pop_back();
+        QVERIFY(!loadEvaluationCache(run, evaluationFingerprint(run, fewer), fewer, &why));
+        QCOMPARE(why, std::string("model, config or data changed since the evaluation"));
+        // Damaged files: every one of 64 flipped bytes and a truncation is noticed.
+        const std::string cachePath = runFilePath(copy, run_files::kEvaluationCache);
+        const std::string bytes = readAll(runFilePath(run, run_files::kEvaluationCache));
+        for (std::size_t i = 0; i < 64; ++i) {
+            std::string damaged = bytes;
+            damaged[(i * 7919) % damaged.size()] ^= char(1 + i % 255);
+            std::ofstream(cachePath, std::ios::binary | std::ios::trunc) << damaged;
+            QVERIFY(!loadEvaluationCache(copy, evaluationFingerprint(run, data), data, &why));
+            QCOMPARE(why, std::string("saved evaluation is damaged"));
+        }
+        std::ofstream(cachePath, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 2);
+        QVERIFY(!loadEvaluationCache(copy, evaluationFingerprint(run, data), data, &why));
+        QCOMPARE(why, std::string("saved evaluation is damaged"));
+        fs::remove(cachePath);
+        QVERIFY(!loadEvaluationCache(copy, evaluationFingerprint(run, data), data, &why));
+        QCOMPARE(why, std::string("not evaluated yet"));
     }
 
     void resumeContinuesExactly() {

@@ -6,6 +6,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
+#include <ctime>
 #include <qcustomplot.h>
 
 #include "app/adapters/training_runner.h"
@@ -89,12 +91,17 @@ private slots:
 
     void resourceSamplerSeesThisProcess() {
         ResourceSampler sampler;
+        const std::clock_t cpuStart = std::clock();
         volatile double x = 0;
         QElapsedTimer busy;
         busy.start();
-        while (busy.elapsed() < 200) x = x + 1.0; // keep one core busy
+        while (busy.elapsed() < 200) x = x + 1.0; // keep one core busy (as far as the machine lets us)
         const ResourceSample s = sampler.sample();
-        QVERIFY2(s.cpuPercent > 50 && s.cpuPercent < 250, qPrintable(QString::number(s.cpuPercent)));
+        // What the process really got, by the C library's own clock: on a loaded machine less
+        // than one core, so compare with that rather than with 100 %.
+        const double expected = 100.0 * double(std::clock() - cpuStart) / CLOCKS_PER_SEC / (double(busy.elapsed()) / 1000.0);
+        QVERIFY2(expected > 5 && std::abs(s.cpuPercent - expected) < 15 + 0.25 * expected,
+                 qPrintable(QString("sampler %1 %, clock() %2 %").arg(s.cpuPercent).arg(expected)));
         QVERIFY(s.rssBytes > 10u * 1024 * 1024);
         QVERIFY(s.threads >= 1);
     }

@@ -118,6 +118,11 @@ void ResultsPage::buildUi() {
     chosenLabel_->setWordWrap(true);
     auto* exportButton = new QPushButton("Export report…");
     connect(exportButton, &QPushButton::clicked, this, &ResultsPage::exportReportInteractively);
+    auto* again = new QPushButton("Evaluate again");
+    again->setToolTip("Score every session again instead of showing the saved evaluation.");
+    connect(again, &QPushButton::clicked, this, [this] {
+        if (!run_.runDir.isEmpty()) openRun(run_.runDir, EvaluationRunner::Mode::Evaluate);
+    });
     auto* reset = new QPushButton("Back to the validation choice");
     connect(reset, &QPushButton::clicked, this, [this] { setThresholds(chosen_); });
     auto* ratioRow = new QHBoxLayout;
@@ -129,7 +134,10 @@ void ResultsPage::buildUi() {
     controls->addRow("top-g for [END]", endG_);
     controls->addRow("distance d", distance_);
     controls->addRow(reset);
-    controls->addRow(exportButton);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(exportButton);
+    buttons->addWidget(again);
+    controls->addRow(buttons);
     controls->addRow(chosenLabel_);
     auto* thresholdBox = new QGroupBox("Thresholds (LogBERT's row follows them)");
     thresholdBox->setLayout(controls);
@@ -212,18 +220,18 @@ void ResultsPage::buildUi() {
     layout->addWidget(split, 1);
 }
 
-void ResultsPage::openRun(const QString& runDir) {
-    title_->setText("Evaluating " + runDir + " …");
-    runner_->start(runDir);
+void ResultsPage::openRun(const QString& runDir, EvaluationRunner::Mode mode) {
+    title_->setText("Opening " + runDir + " …");
+    runner_->start(runDir, mode);
 }
 
 void ResultsPage::showRun(const EvaluatedRun& run) {
     run_ = run;
     const EvaluationResult& r = *run.result;
     chosen_ = r.thresholds;
-    title_->setText(QString("<b>%1</b><br>test: %2 normal, %3 anomalous sessions · %4")
+    title_->setText(QString("<b>%1</b> <span style='color:gray'>(%5)</span><br>test: %2 normal, %3 anomalous sessions · %4")
                         .arg(run.runDir.toHtmlEscaped()).arg(r.testNormal).arg(r.testAnomaly)
-                        .arg(QString::fromStdString(r.verdict).toHtmlEscaped()));
+                        .arg(QString::fromStdString(r.verdict).toHtmlEscaped(), run.source.toHtmlEscaped()));
     chosenLabel_->setText(QString("Chosen on validation: r %1, top-%2, [END] top-%3, d %4 — %5")
                               .arg(chosen_.missRatio).arg(chosen_.topG).arg(chosen_.endG).arg(chosen_.distance)
                               .arg(QString::fromStdString(chosen_.method)));

@@ -34,8 +34,9 @@ class ResultsPage : public QWidget {
 public:
     explicit ResultsPage(QWidget* parent = nullptr);
 
-    /// Evaluates a run folder in the background, then shows it.
-    void openRun(const QString& runDir);
+    /// Shows a run's saved evaluation, or evaluates it when there is none that fits (or when
+    /// asked to with Mode::Evaluate).
+    void openRun(const QString& runDir, EvaluationRunner::Mode mode = EvaluationRunner::Mode::ReuseSaved);
     void showRun(const EvaluatedRun& run);
 
     const Thresholds& thresholds() const { return current_; }

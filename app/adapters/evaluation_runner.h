@@ -16,17 +16,20 @@ struct EvaluatedRun {
     QString runDir;
     std::shared_ptr<const Dataset> dataset;
     std::shared_ptr<const EvaluationResult> result;
+    QString source; ///< "saved evaluation", or why it was evaluated again
 };
 
 /// Builds a run's dataset and evaluates it (engine: buildDataset + evaluateRun + saveEvaluation)
-/// on a worker thread; progress and the outcome arrive as signals on the GUI thread.
+/// on a worker thread; progress and the outcome arrive as signals on the GUI thread. A run's
+/// saved evaluation (evaluation_cache.h) is shown instead when it still fits the model and data.
 class EvaluationRunner : public QObject {
     Q_OBJECT
 public:
     explicit EvaluationRunner(QObject* parent = nullptr);
 
     bool isRunning() const { return task_->isRunning(); }
-    void start(const QString& runDir);
+    enum class Mode { ReuseSaved, Evaluate };
+    void start(const QString& runDir, Mode mode = Mode::ReuseSaved);
     void cancel() { task_->cancel(); }
 
 signals:

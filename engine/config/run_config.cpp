@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 
 #include "engine/config/presets.h"
 #include "engine/core/errors.h"
+#include "engine/core/utf8.h"
 #include "engine/parsing/log_format.h"
 #include "engine/parsing/timestamp.h"
 
@@ -348,6 +350,15 @@ std::string readText(const std::string& path) {
     s << in.rdbuf();
     std::string text = s.str();
     if (text.find('\0') != std::string::npos) throw InputError(path, 0, "binary file; expected YAML text");
+    if (const std::size_t bad = invalidUtf8Offset(text); bad != std::string::npos) {
+        const auto lineStart = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+        const long line = long(std::count(text.begin(), text.begin() + long(bad), '\n')) + 1;
+        const std::size_t column = bad - (lineStart == std::string::npos || bad == 0 ? 0 : lineStart + 1) + 1;
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02X", unsigned(static_cast<unsigned char>(text[bad])));
+        throw InputError(path, line, std::string("not UTF-8 text (byte ") + byte + " in column " +
+                                         std::to_string(column) + "); YAML files are UTF-8");
+    }
     return text;
 }
 
@@ -523,6 +534,7 @@ RunConfig loadRunConfig(const ConfigSources& src) {
             if (eq == std::string::npos || eq == 0) throw InputError(source, 0, "expected key=value");
             const std::string key = o.substr(0, eq);
             if (!findField(key)) throw InputError(source, 0, "unknown key '" + key + "'" + suggestionFor(key));
+            if (invalidUtf8Offset(o) != std::string::npos) throw InputError(source, 0, "not UTF-8 text");
             YAML::Node value;
             try {
                 value = YAML::Load(o.substr(eq + 1));

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/detection/baselines.h"
+#include "engine/detection/evaluation_cache.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/csv.h"
 #include "engine/io/json_writer.h"
@@ -300,6 +301,7 @@ void saveEvaluation(const std::string& runDir, const EvaluationResult& r, const 
         out << missed << '\n';
     }
     file.commit();
+    saveEvaluationCache(runDir, r, evaluationFingerprint(runDir, d));
 }
 
 } // namespace logbert

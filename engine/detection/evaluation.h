@@ -62,7 +62,8 @@ struct EvaluationResult {
 EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Dataset> dataset,
                              const JobControl& control = {}, int threads = 0);
 
-/// Writes results.json and scores.csv into the run folder (atomically).
+/// Writes results.json, scores.csv and evaluation.bin (evaluation_cache.h) into the run folder,
+/// each atomically.
 void saveEvaluation(const std::string& runDir, const EvaluationResult& result, const Dataset& dataset);
 
 /// The `--json` form of results: {"logbert": {...}, "baselines": {...}, ...}. With

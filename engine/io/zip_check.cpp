@@ -108,15 +108,27 @@ void verifyZipChecksums(const std::string& path) {
     if (end == std::string::npos) zip.fail("no end of central directory (truncated?)");
     std::uint64_t entries = le(tail, end + 10, 2), directorySize = le(tail, end + 12, 4),
                   directoryOffset = le(tail, end + 16, 4);
-    if (entries == 0xFFFF || directorySize == 0xFFFFFFFF || directoryOffset == 0xFFFFFFFF) { // zip64
-        const std::uint64_t endOffset = zip.size() - tailSize + end;
-        if (endOffset < 20) zip.fail("zip64 locator missing");
-        const auto locator = zip.read(endOffset - 20, 20);
-        if (le(locator, 0, 4) != kEnd64Locator) zip.fail("zip64 locator missing");
-        const auto end64 = zip.read(le(locator, 8, 8), 56);
-        if (le(end64, 0, 4) != kEnd64) zip.fail("zip64 end record missing");
-        entries = le(end64, 32, 8), directorySize = le(end64, 40, 8), directoryOffset = le(end64, 48, 8);
+    // Where the central directory must end: at the zip64 end record when there is one (a
+    // locator right before the end record), else at the end record. Readers differ in which
+    // copy of these figures they believe, so an archive is accepted only when all agree and
+    // nothing lies between the directory and its end records.
+    std::uint64_t directoryEnd = zip.size() - tailSize + end;
+    if (directoryEnd >= 20 && le(zip.read(directoryEnd - 20, 4), 0, 4) == kEnd64Locator) {
+        const auto locator = zip.read(directoryEnd - 20, 20);
+        const std::uint64_t end64Offset = le(locator, 8, 8);
+        const auto end64 = zip.read(end64Offset, 56);
+        if (le(end64, 0, 4) != kEnd64 || end64Offset + 12 + le(end64, 4, 8) != directoryEnd - 20) zip.fail("zip64 end record is damaged");
+        const std::uint64_t entries64 = le(end64, 32, 8), size64 = le(end64, 40, 8), offset64 = le(end64, 48, 8);
+        if ((entries != 0xFFFF && entries != entries64) || (directorySize != 0xFFFFFFFF && directorySize != size64) ||
+            (directoryOffset != 0xFFFFFFFF && directoryOffset != offset64))
+            zip.fail("end records disagree");
+        entries = entries64, directorySize = size64, directoryOffset = offset64;
+        directoryEnd = end64Offset;
+    } else if (entries == 0xFFFF || directorySize == 0xFFFFFFFF || directoryOffset == 0xFFFFFFFF) {
+        zip.fail("zip64 locator missing");
     }
+    if (directoryOffset > directoryEnd || directoryEnd - directoryOffset != directorySize)
+        zip.fail("central directory does not end where its end record begins");
     if (entries == 0 || entries > kMaxEntries) zip.fail("implausible number of entries");
     const auto directory = zip.read(directoryOffset, directorySize);
     std::size_t at = 0;
@@ -149,12 +161,18 @@ void verifyZipChecksums(const std::string& path) {
             zip.fail("entry '" + name + "' is implausibly large for a compressed entry");
         const auto header = zip.read(local, 30);
         if (le(header, 0, 4) != kLocalHeader) zip.fail("entry '" + name + "' has no local header");
+        // The local header must describe the same entry: readers that go by it (LibTorch's
+        // miniz) must not see another name or compression than the one checked here.
+        const auto localName = zip.read(local + 30, le(header, 26, 2));
+        if (le(header, 8, 2) != method || std::string(localName.begin(), localName.end()) != name)
+            zip.fail("entry '" + name + "' does not match its local header");
         const std::uint64_t data = local + 30 + le(header, 26, 2) + le(header, 28, 2);
         const std::uint32_t actual = method == 0 ? zip.crcOf(data, compressed) : zip.inflatedCrcOf(data, compressed, uncompressed, name);
         if (actual != crc)
             zip.fail("entry '" + name + "' does not match its CRC-32 (the file is damaged)");
         at += 46 + nameLength + extraLength + commentLength;
     }
+    if (at != directory.size()) zip.fail("central directory holds more than its entries");
 }
 
 } // namespace logbert

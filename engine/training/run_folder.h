@@ -20,6 +20,7 @@ inline constexpr const char* kCheckpoint = "checkpoint.pt";  ///< model, optimiz
 inline constexpr const char* kModel = "model.pt";            ///< best weights and centre, for detection
 inline constexpr const char* kResults = "results.json";      ///< metrics, thresholds, sweeps
 inline constexpr const char* kScores = "scores.csv";         ///< one row per scored session
+inline constexpr const char* kEvaluationCache = "evaluation.bin"; ///< the whole evaluation, to reopen it at once
 } // namespace run_files
 
 std::string runFilePath(const std::string& runDir, const char* name);
