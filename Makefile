@@ -47,6 +47,7 @@ bench: build
 	$(BUILD_DIR)/bench/drain_bench
 	$(BUILD_DIR)/bench/train_bench
 	$(BUILD_DIR)/bench/memory_bench
+	$(BUILD_DIR)/bench/raw_lines_bench
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BUILD_DIR)/bench/gui_latency_bench
 
 clean:

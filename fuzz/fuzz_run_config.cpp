@@ -22,6 +22,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::fprintf(stderr, "%s\n--- resolved YAML ---\n%s\n", e.what(), yaml.c_str());
         fuzz::check(false, "the resolved YAML of a valid config loads");
     }
+    if (yaml != yaml2) {
+        std::size_t at = 0;
+        while (at < yaml.size() && at < yaml2.size() && yaml[at] == yaml2[at]) ++at;
+        const std::size_t from = at > 200 ? at - 200 : 0;
+        std::fprintf(stderr, "resolved YAML differs at byte %zu:\n--- first ---\n%s\n--- again ---\n%s\n", at,
+                     yaml.substr(from, 400).c_str(), yaml2.substr(from, 400).c_str());
+    }
     fuzz::check(yaml == yaml2, "the resolved YAML loads into the same config");
     return 0;
 }

@@ -125,6 +125,16 @@ private slots:
         QCOMPARE(invalidUtf8Offset("\x80"), std::size_t(0));             // lone continuation
     }
 
+    void controlCharactersSurviveSaving() {
+        // yaml-cpp would write the CR plainly and read it back as a line break.
+        const RunConfig c = loadText("data:\n  name: \"demo\\r\"\n  format: \"<Date> <Content>\\t\\x00\"\n");
+        QCOMPARE(c.data.name, std::string("demo\r"));
+        const RunConfig again = loadText(c.toYaml());
+        QCOMPARE(again.data.name, c.data.name);
+        QCOMPARE(again.data.format, c.data.format);
+        QCOMPARE(again.toYaml(), c.toYaml());
+    }
+
     void badOverride() {
         QVERIFY_THROWS_EXCEPTION(InputError, loadText("{}", {"model.hidden=3"}));
         QVERIFY_THROWS_EXCEPTION(InputError, loadText("{}", {"novalue"}));

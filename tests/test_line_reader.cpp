@@ -4,10 +4,14 @@
 #include <QtTest>
 #include <zlib.h>
 
+#include <algorithm>
+#include <random>
+
 #include "engine/core/errors.h"
 #include "engine/io/csv.h"
 #include "engine/io/file_list.h"
 #include "engine/io/line_reader.h"
+#include "engine/io/raw_line_index.h"
 #include "test_support.h"
 
 using testsupport::gzipBytes;
@@ -77,6 +81,45 @@ private slots:
         }
         QCOMPARE(n, std::size_t(50000));
         QCOMPARE(last, std::string("line 49999"));
+    }
+
+    void rawLineIndexReadsWhatLineReaderReads() {
+        // 20,000 lines across many 4096-line strides and 1 MiB chunks: CRLF and LF, empty lines,
+        // lines far longer than the cut, no final newline.
+        std::string text;
+        std::mt19937 rng(7);
+        for (int i = 1; i <= 20000; ++i) {
+            const int kind = int(rng() % 10);
+            std::string line = kind == 0 ? "" : kind == 1 ? std::string(3000 + rng() % 3000, char('a' + i % 26))
+                                                          : "line " + std::to_string(i) + " x" + std::string(rng() % 60, 'y');
+            text += line + (i == 20000 ? "" : kind == 2 ? "\r\n" : "\n");
+        }
+        for (const bool gz : {false, true}) {
+            const std::string path = writeFile(dir.path(), gz ? "index.log.gz" : "index.log", gz ? gzipBytes(text) : text);
+            std::vector<std::string> all(1);
+            LineReader reader(path);
+            std::string_view l;
+            while (reader.next(l)) all.emplace_back(l);
+            QCOMPARE(all.size(), std::size_t(20001));
+            RawLineIndex index;
+            for (int round = 0; round < 6; ++round) { // later rounds seek through what earlier ones indexed
+                std::vector<std::uint32_t> wanted;
+                for (int k = 0; k < 40; ++k) wanted.push_back(1 + rng() % 20000);
+                if (round == 0) wanted = {20000, 5, 5, 0, 25000}; // last line, a repeat, 0 and past the end
+                const auto lines = index.read(path, wanted, 2048);
+                std::sort(wanted.begin(), wanted.end());
+                wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+                wanted.erase(std::remove_if(wanted.begin(), wanted.end(), [](auto n) { return n == 0 || n > 20000; }), wanted.end());
+                QCOMPARE(lines.size(), wanted.size());
+                for (std::size_t k = 0; k < lines.size(); ++k) {
+                    const std::string& expected = all[wanted[k]];
+                    QCOMPARE(lines[k].number, wanted[k]);
+                    QCOMPARE(lines[k].text, expected.substr(0, 2048));
+                    QCOMPARE(lines[k].cut, expected.size() > 2048);
+                }
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(InputError, RawLineIndex().read(dir.filePath("missing.log").toStdString(), {1}));
     }
 
     void badFiles_data() {

@@ -70,7 +70,9 @@ private slots:
         // Clicking a confusion cell filters the sessions to it.
         page.filterCategory("TP");
         QCOMPARE(std::uint64_t(page.visibleSessions()), chosen.tp);
+        QSignalSpy linesShown(&page, &ResultsPage::rawLinesShown);
         page.showSession(0);
+        QTRY_COMPARE_WITH_TIMEOUT(linesShown.count(), 1, 10000); // read on a worker thread
         const QString html = page.sessionDetailHtml();
         QVERIFY2(html.contains("HDFS_demo.log:"), qPrintable(html.left(400))); // raw lines with numbers
         QVERIFY(html.contains("flagged"));
@@ -80,7 +82,8 @@ private slots:
         // The report: one self-contained HTML file and a PDF.
         QString error;
         const QString htmlFile = dir.filePath("report.html"), pdf = dir.filePath("report.pdf");
-        QVERIFY2(exportReport(page.run(), htmlFile, pdf, error), qPrintable(error));
+        const SessionLinesMap lines = RawLineLoader::read(page.run(), reportSessionIndices(*page.run().result), kReportLines);
+        QVERIFY2(exportReport(page.run(), lines, htmlFile, pdf, error), qPrintable(error));
         QFile f(htmlFile);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(f.readAll());
@@ -107,7 +110,10 @@ private slots:
         QVERIFY(a.tp == b.tp && a.fp == b.fp && a.fn == b.fn && a.tn == b.tn);
         QCOMPARE(first.run().result->sessions.size(), second.run().result->sessions.size());
         first.filterCategory("TP");
+        QSignalSpy linesShown(&first, &ResultsPage::rawLinesShown);
         first.showSession(0);
+        QVERIFY(first.sessionDetailHtml().contains("reading…"));
+        QTRY_COMPARE_WITH_TIMEOUT(linesShown.count(), 1, 10000);
         QVERIFY(first.sessionDetailHtml().contains("HDFS_demo.log:"));
     }
 };

@@ -37,7 +37,9 @@ private slots:
 
     void demoTrainsLiveAndStops() {
         MainWindow window(dir.path());
+        QSignalSpy opened(&window, &MainWindow::demoDatasetOpened);
         window.openDemoDataset();
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000); // written on a worker thread
         RunPage& page = *window.runPage();
         QVERIFY(button(page, "Start")->isEnabled());
 

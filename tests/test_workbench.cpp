@@ -110,7 +110,9 @@ private slots:
         // A flagged session: its keys with the misses highlighted, and its raw lines.
         results->filterCategory("flagged");
         QVERIFY(results->visibleSessions() > 0);
+        QSignalSpy linesShown(results, &ResultsPage::rawLinesShown);
         results->showSession(0);
+        QTRY_COMPARE_WITH_TIMEOUT(linesShown.count(), 1, 10000); // read on a worker thread
         const QString html = results->sessionDetailHtml();
         QVERIFY2(html.contains("#f5b7b1"), qPrintable(html.left(600))); // a missed key
         QVERIFY2(html.contains("HDFS_demo.log:"), qPrintable(html.left(600)));     // raw lines with numbers
@@ -127,9 +129,10 @@ private slots:
         QVERIFY2(differing.contains("training.num_epochs"), qPrintable(differing.join(", ")));
 
         // Report: one HTML file (charts embedded) and a PDF.
-        QString error;
         const QString html2 = dir.filePath("report.html"), pdf = dir.filePath("report.pdf");
-        QVERIFY2(exportReport(results->run(), html2, pdf, error), qPrintable(error));
+        QSignalSpy exported(results, &ResultsPage::reportExported);
+        results->exportReportTo(html2);
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 20000);
         QVERIFY(QFileInfo(html2).size() > 10000 && QFileInfo(pdf).size() > 10000);
         window.close(); // saves the window layout
         QVERIFY(QSettings().contains("layout/run.panes"));

@@ -25,12 +25,10 @@
 #include <QTextStream>
 #include <QVBoxLayout>
 
+#include "app/adapters/format_preview.h"
 #include "engine/config/run_config.h"
 #include "engine/core/errors.h"
 #include "engine/io/atomic_file.h"
-#include "engine/io/file_list.h"
-#include "engine/io/line_reader.h"
-#include "engine/parsing/log_format.h"
 #include "ui/page_layout.h"
 #include "widgets/histogram_chart.h"
 
@@ -68,7 +66,7 @@ DatasetsPage::DatasetsPage(const QString& workspace, QWidget* parent)
 
     format_ = new QComboBox;
     format_->setEditable(true);
-    for (const auto& f : builtinFormats()) format_->addItem(QString::fromStdString(f.name));
+    format_->addItems(builtinFormatNames());
     format_->setToolTip("A built-in format, or a loghub format string such as <Date> <Time> <Level> <Component>: <Content>");
     labels_ = new QLineEdit;
     labels_->setPlaceholderText("anomaly_label.csv (optional; inline labels need none)");
@@ -206,46 +204,26 @@ void DatasetsPage::dropEvent(QDropEvent* event) {
     addInputs(paths);
 }
 
-namespace {
-/// A field or line as the preview shows it: cut short, since one log line may be megabytes.
-QString previewText(std::string_view text) {
-    constexpr std::size_t kMax = 400;
-    QString shown = QString::fromUtf8(text.data(), int(std::min(text.size(), kMax)));
-    if (text.size() > kMax) shown += QString(" … (%1 bytes)").arg(text.size());
-    return shown;
-}
-} // namespace
-
 void DatasetsPage::updatePreview() {
     preview_->clear();
     preview_->setRowCount(0);
     error_->clear();
     if (inputs_->count() == 0) return;
-    try {
-        const LogFormat format = LogFormat::compile(format_->currentText().toStdString());
-        const auto files = expandInputPaths({inputs_->item(0)->text().toStdString()}, 1);
-        if (files.empty()) return;
-        QStringList headers;
-        for (const auto& f : format.fields()) headers << QString::fromStdString(f);
-        preview_->setColumnCount(headers.size());
-        preview_->setHorizontalHeaderLabels(headers);
-        LineReader reader(files.front());
-        std::string_view line;
-        std::vector<std::string_view> fields;
-        for (int row = 0; row < 12 && reader.next(line); ++row) {
-            preview_->insertRow(row);
-            if (format.match(line, fields)) {
-                for (int c = 0; c < int(fields.size()); ++c)
-                    preview_->setItem(row, c, new QTableWidgetItem(previewText(fields[std::size_t(c)])));
-            } else {
-                auto* item = new QTableWidgetItem("does not match: " + previewText(line));
-                item->setForeground(QColor(192, 57, 43));
-                preview_->setItem(row, 0, item);
-                preview_->setSpan(row, 0, 1, std::max(1, int(headers.size())));
-            }
+    const FormatPreview p = previewFormat(format_->currentText(), inputs_->item(0)->text());
+    error_->setText(p.error);
+    preview_->setColumnCount(int(p.fieldNames.size()));
+    preview_->setHorizontalHeaderLabels(p.fieldNames);
+    for (int row = 0; row < p.rows.size(); ++row) {
+        const FormatPreview::Row& r = p.rows[row];
+        preview_->insertRow(row);
+        if (r.matched) {
+            for (int c = 0; c < r.fields.size(); ++c) preview_->setItem(row, c, new QTableWidgetItem(r.fields[c]));
+        } else {
+            auto* item = new QTableWidgetItem("does not match: " + r.fields.value(0));
+            item->setForeground(QColor(192, 57, 43));
+            preview_->setItem(row, 0, item);
+            preview_->setSpan(row, 0, 1, std::max(1, int(p.fieldNames.size())));
         }
-    } catch (const std::exception& e) {
-        error_->setText(QString::fromUtf8(e.what()));
     }
 }
 

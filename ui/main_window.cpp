@@ -17,7 +17,7 @@
 #include <QStyle>
 #include <QStyleFactory>
 
-#include "engine/demo/demo_generator.h"
+#include "app/adapters/demo_data_writer.h"
 #include "ui/compare_page.h"
 #include "ui/datasets_page.h"
 #include "ui/results_page.h"
@@ -28,7 +28,12 @@ namespace logbert::gui {
 MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     : QMainWindow(parent), workspace_(workspace), sidebar_(new QListWidget), pages_(new QStackedWidget),
       datasetsPage_(new DatasetsPage(workspace)), runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage),
-      comparePage_(new ComparePage(QDir(workspace).filePath("runs"))) {
+      comparePage_(new ComparePage(QDir(workspace).filePath("runs"))), demoWriter_(new DemoDataWriter(this)) {
+    connect(demoWriter_, &DemoDataWriter::finished, this, &MainWindow::showDemoDataset);
+    connect(demoWriter_, &DemoDataWriter::failed, this, [this](const QString& error) {
+        statusBar()->showMessage("demo dataset: " + error);
+        QMessageBox::warning(this, "Demo dataset", error);
+    });
     setWindowTitle("LogBERT Workbench");
     sidebar_->setFixedWidth(140);
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_DirOpenIcon), "Datasets"));
@@ -110,15 +115,18 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::openDemoDataset() {
-    const QString dir = QDir(workspace_).filePath("demo");
-    const QString config = QDir(dir).filePath("demo.yaml");
-    if (!QFileInfo::exists(config)) writeDemoDataset(dir.toStdString());
-    openDataFile(config);
+    statusBar()->showMessage("writing the demo dataset…");
+    demoWriter_->start(QDir(workspace_).filePath("demo"));
+}
+
+void MainWindow::showDemoDataset(const QString& dir) {
+    openDataFile(QDir(dir).filePath("demo.yaml"));
     datasetsPage_->addInputs({QDir(dir).filePath("HDFS_demo.log")});
     datasetsPage_->setFormat("hdfs");
     datasetsPage_->setLabelFile(QDir(dir).filePath("anomaly_label.csv"));
     datasetsPage_->load();
     statusBar()->showMessage("demo dataset: " + dir, 8000);
+    emit demoDatasetOpened();
 }
 
 void MainWindow::openDataFile(const QString& path) {

@@ -15,6 +15,8 @@ class RunPage;
 
 /// Hosts the pages (a sidebar switches them), the menus, shortcuts and the status bar, and keeps
 /// the window layout in QSettings. Pages own their state; this class only connects them.
+class DemoDataWriter;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -26,18 +28,23 @@ public:
     ComparePage* comparePage() const { return comparePage_; }
     /// Opens a trained run on the Results page (evaluating it in the background).
     void openRun(const QString& runDir);
-    /// Writes the built-in demo dataset into the workspace (if needed) and selects it.
+    /// Writes the built-in demo dataset into the workspace (if needed, in the background) and
+    /// selects it; demoDatasetOpened follows.
     void openDemoDataset();
     void openDataFile(const QString& path);
     void setDarkPalette(bool dark);
     /// Shows a page by its sidebar name ("Run", "Results", "Compare").
     void showPage(const QString& name);
 
+signals:
+    void demoDatasetOpened();
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
     void buildMenus();
+    void showDemoDataset(const QString& dir);
     void rememberDataFile(const QString& path);
     void updateRecentMenu();
 
@@ -50,6 +57,7 @@ private:
     RunPage* runPage_;
     ResultsPage* resultsPage_;
     ComparePage* comparePage_;
+    DemoDataWriter* demoWriter_;
 };
 
 } // namespace logbert::gui

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <qcustomplot.h>
 
-#include "engine/io/line_reader.h"
 #include "engine/training/run_summary.h"
 #include "widgets/live_chart.h"
 
@@ -38,7 +37,25 @@ QString metricRow(const DetectorReport& d) {
 }
 } // namespace
 
-bool exportReport(const EvaluatedRun& run, const QString& htmlPath, const QString& pdfPath, QString& error) {
+std::vector<const ScoredSession*> reportSessions(const EvaluationResult& r) {
+    std::vector<const ScoredSession*> flagged;
+    for (const auto& s : r.sessions)
+        if (s.split == Split::Test && s.flagged) flagged.push_back(&s);
+    std::stable_sort(flagged.begin(), flagged.end(), [&](const ScoredSession* a, const ScoredSession* b) {
+        return a->score.missesAt(r.thresholds.topG) > b->score.missesAt(r.thresholds.topG);
+    });
+    if (flagged.size() > kReportSessions) flagged.resize(kReportSessions);
+    return flagged;
+}
+
+std::vector<std::uint32_t> reportSessionIndices(const EvaluationResult& r) {
+    std::vector<std::uint32_t> indices;
+    for (const ScoredSession* s : reportSessions(r)) indices.push_back(s->index);
+    return indices;
+}
+
+bool exportReport(const EvaluatedRun& run, const SessionLinesMap& lines, const QString& htmlPath, const QString& pdfPath,
+                  QString& error) {
     const EvaluationResult& r = *run.result;
     const Dataset& d = *run.dataset;
     RunSummary summary;
@@ -96,39 +113,27 @@ bool exportReport(const EvaluatedRun& run, const QString& htmlPath, const QStrin
     html += png(f1);
 
     // The flagged anomalies and false alarms with the most misses, with their log lines.
-    std::vector<const ScoredSession*> flagged;
-    for (const auto& s : r.sessions)
-        if (s.split == Split::Test && s.flagged) flagged.push_back(&s);
-    std::sort(flagged.begin(), flagged.end(), [&](const ScoredSession* a, const ScoredSession* b) {
-        return a->score.missesAt(r.thresholds.topG) > b->score.missesAt(r.thresholds.topG);
-    });
-    html += QString("<h2>Top flagged sessions (%1 flagged in all)</h2>").arg(flagged.size());
-    for (std::size_t i = 0; i < flagged.size() && i < 10; ++i) {
-        const ScoredSession& s = *flagged[i];
+    const auto top = reportSessions(r);
+    std::size_t flaggedCount = 0;
+    for (const auto& s : r.sessions) flaggedCount += s.split == Split::Test && s.flagged;
+    html += QString("<h2>Top flagged sessions (%1 flagged in all)</h2>").arg(flaggedCount);
+    for (const ScoredSession* scored : top) {
+        const ScoredSession& s = *scored;
         const Session& session = d.sessions[s.index];
         html += QString("<h3>%1 — %2</h3><p>%3 keys, %4 outside the top-%5, [END] rank %6, distance %7</p>")
                     .arg(esc(session.id), s.label == Label::Anomaly ? "anomaly" : "<b>normal (false alarm)</b>")
                     .arg(s.score.keys).arg(s.score.missesAt(r.thresholds.topG)).arg(r.thresholds.topG)
                     .arg(s.score.endRank).arg(s.score.distance, 0, 'g', 4);
-        if (session.lines.empty()) continue;
+        auto it = lines.find(s.index);
+        if (it == lines.end() || it->second.empty()) continue;
         html += "<pre>";
-        const LineRef first = session.lines.front();
-        try {
-            LineReader reader(d.files[first.file]);
-            std::string_view text;
-            std::uint32_t number = 0;
-            std::size_t next = 0, shown = 0;
-            std::vector<std::uint32_t> wanted;
-            for (const auto& l : session.lines)
-                if (l.file == first.file) wanted.push_back(l.line);
-            std::sort(wanted.begin(), wanted.end());
-            while (next < wanted.size() && shown < 30 && reader.next(text)) {
-                if (++number != wanted[next]) continue;
-                html += QString("%1  %2\n").arg(number).arg(QString::fromUtf8(text.data(), int(text.size())).toHtmlEscaped());
-                ++next, ++shown;
+        for (const SessionLine& l : it->second) {
+            if (!l.error.empty()) {
+                html += esc(l.error) + "\n";
+                continue;
             }
-        } catch (const std::exception& e) {
-            html += QString::fromUtf8(e.what()).toHtmlEscaped();
+            html += QString("%1:%2  %3\n").arg(QString::fromStdString(d.files[l.file]).section('/', -1).toHtmlEscaped())
+                        .arg(l.line.number).arg(QString::fromUtf8(l.line.text.data(), int(l.line.text.size())).toHtmlEscaped());
         }
         html += "</pre>";
     }

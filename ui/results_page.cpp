@@ -27,7 +27,6 @@
 #include <cmath>
 #include <map>
 
-#include "engine/io/line_reader.h"
 #include "ui/report.h"
 #include "widgets/live_chart.h"
 
@@ -65,8 +64,16 @@ private:
     QString category_ = "all";
 };
 
-ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent), runner_(new EvaluationRunner(this)) {
+ResultsPage::ResultsPage(QWidget* parent)
+    : QWidget(parent), runner_(new EvaluationRunner(this)), rawLineLoader_(new RawLineLoader(this)),
+      reportLineLoader_(new RawLineLoader(this)) {
     buildUi();
+    connect(rawLineLoader_, &RawLineLoader::loaded, this, &ResultsPage::showRawLines);
+    connect(reportLineLoader_, &RawLineLoader::loaded, this, &ResultsPage::writeReport);
+    connect(reportLineLoader_, &RawLineLoader::failed, this, [this](const QString& error) { emit statusMessage("report: " + error); });
+    connect(rawLineLoader_, &RawLineLoader::failed, this, [this](const QString& error) {
+        if (error != "cancelled") detail_->setHtml(sessionHtml_ + "<p>" + error.toHtmlEscaped() + "</p>");
+    });
     connect(runner_, &EvaluationRunner::progress, this, [this](const JobProgress& p) {
         progress_->setVisible(true);
         progress_->setRange(0, p.total ? int(std::min<std::uint64_t>(p.total, 1u << 30)) : 0);
@@ -398,33 +405,37 @@ void ResultsPage::showSession(int visibleRow) {
         }
         html += "</table>";
     }
-    // The raw lines, read from their files (the first 200 of the session).
-    if (!session.lines.empty()) {
-        html += "<h4>Raw log lines</h4><pre style='font-size:small'>";
-        std::map<std::uint32_t, std::vector<std::uint32_t>> wanted;
-        for (std::size_t k = 0; k < session.lines.size() && k < 200; ++k)
-            wanted[session.lines[k].file].push_back(session.lines[k].line);
-        for (auto& [file, lines] : wanted) {
-            std::sort(lines.begin(), lines.end());
-            try {
-                LineReader reader(d.files[file]);
-                std::string_view text;
-                std::uint32_t number = 0;
-                std::size_t next = 0;
-                const QString name = QString::fromStdString(d.files[file]).section('/', -1);
-                while (next < lines.size() && reader.next(text)) {
-                    if (++number != lines[next]) continue;
-                    html += QString("%1:%2  %3\n").arg(name).arg(number)
-                                .arg(QString::fromUtf8(text.data(), int(text.size())).toHtmlEscaped());
-                    ++next;
-                }
-            } catch (const std::exception& e) {
-                html += QString::fromUtf8(e.what()).toHtmlEscaped() + "\n";
-            }
-        }
-        html += "</pre>";
+    // The raw lines arrive from a worker thread (a multi-GB log must not block the window).
+    sessionHtml_ = html;
+    shownSession_ = s.index;
+    if (session.lines.empty()) {
+        detail_->setHtml(html);
+        return;
     }
+    detail_->setHtml(html + "<h4>Raw log lines</h4><p style='color:gray'>reading…</p>");
+    rawLineLoader_->load(run_, {s.index}, kRawLinesShown);
+}
+
+void ResultsPage::showRawLines(const SessionLinesMap& lines) {
+    auto it = lines.find(shownSession_);
+    if (it == lines.end() || !run_.dataset) return; // an answer for a session no longer shown
+    const Dataset& d = *run_.dataset;
+    const Session& session = d.sessions[shownSession_];
+    QString html = sessionHtml_ + "<h4>Raw log lines</h4><pre style='font-size:small'>";
+    for (const SessionLine& l : it->second) {
+        const QString name = QString::fromStdString(d.files[l.file]).section('/', -1).toHtmlEscaped();
+        if (!l.error.empty()) {
+            html += QString::fromStdString(l.error).toHtmlEscaped() + "\n";
+            continue;
+        }
+        html += QString("%1:%2  %3%4\n").arg(name).arg(l.line.number)
+                    .arg(QString::fromUtf8(l.line.text.data(), int(l.line.text.size())).toHtmlEscaped(), l.line.cut ? " …" : "");
+    }
+    html += "</pre>";
+    if (session.lines.size() > kRawLinesShown)
+        html += QString("<p style='color:gray'>the first %1 of %2 lines</p>").arg(kRawLinesShown).arg(session.lines.size());
     detail_->setHtml(html);
+    emit rawLinesShown();
 }
 
 QString ResultsPage::sessionDetailHtml() const { return detail_->toHtml(); }
@@ -438,10 +449,27 @@ void ResultsPage::exportReportInteractively() {
                                                 "HTML (*.html)");
     if (html.isEmpty()) return;
     if (!html.endsWith(".html")) html += ".html";
+    exportReportTo(html);
+}
+
+void ResultsPage::exportReportTo(const QString& htmlPath) {
+    if (!run_.result) return;
+    reportPath_ = htmlPath;
+    emit statusMessage("report: reading the flagged sessions' log lines…");
+    reportLineLoader_->load(run_, reportSessionIndices(*run_.result), kReportLines);
+}
+
+void ResultsPage::writeReport(const SessionLinesMap& lines) {
+    const QString html = reportPath_;
     const QString pdf = html.left(html.size() - 5) + ".pdf";
     QString error;
-    if (exportReport(run_, html, pdf, error)) emit statusMessage("report: " + html + " and " + pdf);
-    else QMessageBox::warning(this, "Export report", error);
+    if (exportReport(run_, lines, html, pdf, error)) {
+        emit statusMessage("report: " + html + " and " + pdf);
+        emit reportExported(html);
+    } else {
+        emit statusMessage(error);
+        if (isVisible()) QMessageBox::warning(this, "Export report", error);
+    }
 }
 
 } // namespace logbert::gui

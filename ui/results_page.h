@@ -4,6 +4,7 @@
 #include <QWidget>
 
 #include "app/adapters/evaluation_runner.h"
+#include "app/adapters/raw_line_loader.h"
 #include "engine/detection/thresholds.h"
 
 class QComboBox;
@@ -52,17 +53,32 @@ public:
     const EvaluatedRun& run() const { return run_; }
     /// Asks for a file name and writes the report (HTML, and PDF beside it).
     void exportReportInteractively();
+    /// Writes the report once the flagged sessions' log lines are read (in the background);
+    /// reportExported follows.
+    void exportReportTo(const QString& htmlPath);
 
 signals:
     void statusMessage(const QString& text);
     void evaluated(const QString& runDir);
+    void rawLinesShown(); ///< the shown session's raw lines arrived
+    void reportExported(const QString& htmlPath);
 
 private:
     void buildUi();
     void recompute();
     void fillSessions();
 
+    void showRawLines(const SessionLinesMap& lines);
+    static constexpr std::size_t kRawLinesShown = 200;
+
     EvaluationRunner* runner_;
+    void writeReport(const SessionLinesMap& lines);
+
+    RawLineLoader* rawLineLoader_;
+    RawLineLoader* reportLineLoader_;
+    QString reportPath_;
+    QString sessionHtml_;            ///< the shown session's detail without its raw lines
+    std::uint32_t shownSession_ = 0; ///< its index into Dataset::sessions
     EvaluatedRun run_;
     Thresholds chosen_, current_;
     bool updating_ = false;

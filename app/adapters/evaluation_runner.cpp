@@ -36,7 +36,7 @@ void EvaluationRunner::start(const QString& runDir, Mode mode) {
             control.throwIfCancelled(); // a cancelled evaluation leaves the saved results as they were
             saveEvaluation(dir, *result, *dataset);
         }
-        const EvaluatedRun run{runDir, dataset, result, note};
+        const EvaluatedRun run{runDir, dataset, result, note, std::make_shared<RawLineIndex>()};
         return [this, run] { emit finished(run); };
     });
 }

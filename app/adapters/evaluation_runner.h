@@ -7,6 +7,7 @@
 
 #include "app/adapters/background_task.h"
 #include "engine/detection/evaluation.h"
+#include "engine/io/raw_line_index.h"
 
 namespace logbert::gui {
 
@@ -17,6 +18,7 @@ struct EvaluatedRun {
     std::shared_ptr<const Dataset> dataset;
     std::shared_ptr<const EvaluationResult> result;
     QString source; ///< "saved evaluation", or why it was evaluated again
+    std::shared_ptr<RawLineIndex> rawLines; ///< reads the sessions' log lines (RawLineLoader)
 };
 
 /// Builds a run's dataset and evaluates it (engine: buildDataset + evaluateRun + saveEvaluation)

@@ -37,11 +37,20 @@ int main(int argc, char** argv) {
     logbert::gui::MainWindow window(workspace);
     window.show();
     if (cli.isSet("dark")) window.setDarkPalette(true);
-    if (cli.isSet("demo")) window.openDemoDataset();
-    if (cli.isSet("data")) window.openDataFile(cli.value("data"));
+    // The data file and training follow the demo dataset, which is written in the background.
+    auto selectDataAndTrain = [&window, &cli] {
+        if (cli.isSet("data")) window.openDataFile(cli.value("data"));
+        if (cli.isSet("train")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::start);
+    };
+    if (cli.isSet("demo")) {
+        QObject::connect(&window, &logbert::gui::MainWindow::demoDatasetOpened, &window, selectDataAndTrain,
+                         Qt::SingleShotConnection);
+        window.openDemoDataset();
+    } else {
+        selectDataAndTrain();
+    }
     if (cli.isSet("run")) window.openRun(cli.value("run"));
     if (cli.isSet("page")) window.showPage(cli.value("page"));
-    if (cli.isSet("train")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::start);
     if (cli.isSet("screenshot")) {
         const QString file = cli.value("screenshot");
         QTimer::singleShot(int(cli.value("after").toDouble() * 1000), &window, [&window, file] {

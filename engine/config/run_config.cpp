@@ -563,36 +563,58 @@ RunConfig loadRunConfig(const ConfigSources& src) {
     return config;
 }
 
+namespace {
+/// yaml-cpp writes a string holding a control character (a lone CR, say) as a plain scalar that
+/// reads back as a different string; such strings are written double-quoted, where yaml-cpp
+/// escapes every control character.
+struct Text {
+    const std::string& value;
+};
+YAML::Emitter& operator<<(YAML::Emitter& out, Text t) {
+    if (std::any_of(t.value.begin(), t.value.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; }))
+        out << YAML::DoubleQuoted;
+    return out << t.value;
+}
+struct Texts {
+    const std::vector<std::string>& values;
+};
+YAML::Emitter& operator<<(YAML::Emitter& out, Texts t) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const auto& v : t.values) out << Text{v};
+    return out << YAML::EndSeq;
+}
+} // namespace
+
 std::string RunConfig::toYaml() const {
     YAML::Emitter out;
     out.SetDoublePrecision(12); // 0.8, not 0.80000000000000004
     out << YAML::BeginMap;
-    if (!preset.empty()) out << YAML::Key << "preset" << YAML::Value << preset;
+    if (!preset.empty()) out << YAML::Key << "preset" << YAML::Value << Text{preset};
     out << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
-    if (!data.name.empty()) out << YAML::Key << "name" << YAML::Value << data.name;
+    if (!data.name.empty()) out << YAML::Key << "name" << YAML::Value << Text{data.name};
     out << YAML::Key << "inputs" << YAML::Value << YAML::BeginSeq;
     for (const auto& in : data.inputs) {
-        out << YAML::BeginMap << YAML::Key << "path" << YAML::Value << in.path;
+        out << YAML::BeginMap << YAML::Key << "path" << YAML::Value << Text{in.path};
         out << YAML::Key << "kind" << YAML::Value << name(in.kind);
         out << YAML::Key << "role" << YAML::Value
             << (in.role == InputRole::Auto ? "auto" : in.role == InputRole::Train ? "train" : "test");
-        if (!in.label.empty()) out << YAML::Key << "label" << YAML::Value << in.label;
+        if (!in.label.empty()) out << YAML::Key << "label" << YAML::Value << Text{in.label};
         if (in.only != LabelFilter::All)
             out << YAML::Key << "only" << YAML::Value << (in.only == LabelFilter::Normal ? "normal" : "anomaly");
         out << YAML::EndMap;
     }
     out << YAML::EndSeq;
-    out << YAML::Key << "format" << YAML::Value << data.format;
+    out << YAML::Key << "format" << YAML::Value << Text{data.format};
     out << YAML::Key << "parser" << YAML::Value << YAML::BeginMap
         << YAML::Key << "depth" << YAML::Value << data.parser.depth
         << YAML::Key << "similarity" << YAML::Value << data.parser.similarity
         << YAML::Key << "max_children" << YAML::Value << data.parser.maxChildren
-        << YAML::Key << "masks" << YAML::Value << YAML::Flow << data.parser.masks << YAML::EndMap;
+        << YAML::Key << "masks" << YAML::Value << Texts{data.parser.masks} << YAML::EndMap;
     out << YAML::Key << "session" << YAML::Value << YAML::BeginMap << YAML::Key << "by" << YAML::Value
         << (data.sessionRule == SessionRule::Identifier ? "identifier"
             : data.sessionRule == SessionRule::CountWindow ? "count" : "time");
     if (data.sessionRule == SessionRule::Identifier)
-        out << YAML::Key << "pattern" << YAML::Value << data.sessionPattern;
+        out << YAML::Key << "pattern" << YAML::Value << Text{data.sessionPattern};
     else
         out << YAML::Key << "size" << YAML::Value << data.windowSize << YAML::Key << "step"
             << YAML::Value << (data.windowStep > 0 ? data.windowStep : data.windowSize);
@@ -600,11 +622,11 @@ std::string RunConfig::toYaml() const {
     static const char* labelNames[] = {"auto", "none", "file", "inline"};
     out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap << YAML::Key << "source"
         << YAML::Value << labelNames[int(data.labelSource)];
-    if (!data.labelPath.empty()) out << YAML::Key << "path" << YAML::Value << data.labelPath;
-    out << YAML::Key << "field" << YAML::Value << data.labelField << YAML::EndMap;
+    if (!data.labelPath.empty()) out << YAML::Key << "path" << YAML::Value << Text{data.labelPath};
+    out << YAML::Key << "field" << YAML::Value << Text{data.labelField} << YAML::EndMap;
     out << YAML::Key << "timestamp" << YAML::Value << YAML::BeginMap << YAML::Key << "fields"
-        << YAML::Value << YAML::Flow << data.timestampFields << YAML::Key << "format" << YAML::Value
-        << data.timestampFormat << YAML::EndMap;
+        << YAML::Value << Texts{data.timestampFields} << YAML::Key << "format" << YAML::Value
+        << Text{data.timestampFormat} << YAML::EndMap;
     out << YAML::Key << "sample_ratio" << YAML::Value << data.sampleRatio;
     out << YAML::Key << "max_files" << YAML::Value << data.maxFiles;
     out << YAML::Key << "split" << YAML::Value << YAML::BeginMap
@@ -622,14 +644,14 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "intermediate_size" << YAML::Value << (model.intermediateSize ? model.intermediateSize : 4 * model.hiddenSize)
         << YAML::Key << "max_seq_len" << YAML::Value << model.maxSeqLen
         << YAML::Key << "dropout" << YAML::Value << model.dropout
-        << YAML::Key << "end_token" << YAML::Value << model.endToken << YAML::EndMap;
+        << YAML::Key << "end_token" << YAML::Value << Text{model.endToken} << YAML::EndMap;
     out << YAML::Key << "training" << YAML::Value << YAML::BeginMap
         << YAML::Key << "num_epochs" << YAML::Value << training.numEpochs
         << YAML::Key << "batch_size" << YAML::Value << training.batchSize
         << YAML::Key << "learning_rate" << YAML::Value << training.learningRate
         << YAML::Key << "mask_ratio" << YAML::Value << training.maskRatio
         << YAML::Key << "threads" << YAML::Value << training.threads
-        << YAML::Key << "device" << YAML::Value << training.device
+        << YAML::Key << "device" << YAML::Value << Text{training.device}
         << YAML::Key << "seed" << YAML::Value << training.seed
         << YAML::Key << "vhm_weight" << YAML::Value << training.vhmWeight
         << YAML::Key << "weight_decay" << YAML::Value << training.weightDecay
@@ -638,7 +660,7 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "early_stopping_patience" << YAML::Value << training.earlyStoppingPatience
         << YAML::Key << "log_every" << YAML::Value << training.logEvery
         << YAML::Key << "checkpoint_seconds" << YAML::Value << training.checkpointSeconds;
-    if (!training.initFrom.empty()) out << YAML::Key << "init_from" << YAML::Value << training.initFrom;
+    if (!training.initFrom.empty()) out << YAML::Key << "init_from" << YAML::Value << Text{training.initFrom};
     out << YAML::EndMap;
     out << YAML::Key << "detection" << YAML::Value << YAML::BeginMap
         << YAML::Key << "top_g" << YAML::Value << detection.topG
