@@ -14,7 +14,6 @@
 #include <map>
 #include <set>
 
-#include "engine/core/errors.h"
 #include "widgets/live_chart.h"
 
 namespace logbert::gui {
@@ -88,22 +87,16 @@ void ComparePage::refresh() {
     const bool firstTime = runs_->count() == 0;
     const QSignalBlocker block(runs_);
     runs_->clear();
-    const auto folders = listRunFolders(runsFolder_.toStdString());
+    const QStringList folders = runFolders(runsFolder_);
     if (firstTime) // start by comparing the two newest runs
-        for (std::size_t i = 0; i < folders.size() && i < 2; ++i) checked.insert(QString::fromStdString(folders[i]));
-    for (const auto& dir : folders) {
-        const QString path = QString::fromStdString(dir);
+        for (int i = 0; i < folders.size() && i < 2; ++i) checked.insert(folders[i]);
+    for (const QString& path : folders) {
         if (!firstTime && !known.count(path)) checked.insert(path); // a run made since: compare it too
         auto* item = new QListWidgetItem(QDir(path).dirName());
         item->setData(Qt::UserRole, path);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(checked.count(path) ? Qt::Checked : Qt::Unchecked);
-        try {
-            const RunInfo info = RunInfo::load(path.toStdString());
-            item->setToolTip(QString("%1 · %2 epochs · %3").arg(QString::fromStdString(info.status)).arg(info.epochsDone)
-                                 .arg(QString::fromStdString(info.updated)));
-        } catch (const InputError&) {
-        }
+        item->setToolTip(runStatusLine(path));
         runs_->addItem(item);
     }
     compare();
@@ -120,11 +113,12 @@ void ComparePage::compare() {
     QStringList names;
     for (int i = 0; i < runs_->count(); ++i) {
         if (runs_->item(i)->checkState() != Qt::Checked) continue;
-        try {
-            runs.push_back(loadRunSummary(runs_->item(i)->data(Qt::UserRole).toString().toStdString()));
+        QString error;
+        if (auto summary = readRunSummary(runs_->item(i)->data(Qt::UserRole).toString(), error)) {
+            runs.push_back(std::move(*summary));
             names << runs_->item(i)->text();
-        } catch (const InputError& e) {
-            runs_->item(i)->setToolTip(QString::fromStdString(e.what()));
+        } else {
+            runs_->item(i)->setToolTip(error);
         }
     }
     // Overlaid curves: one series per run (the chart's series are rebuilt on every change).

@@ -4,7 +4,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "engine/training/run_summary.h"
+#include "app/adapters/run_summaries.h"
 
 class QListWidget;
 class QTableWidget;

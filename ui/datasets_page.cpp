@@ -26,9 +26,7 @@
 #include <QVBoxLayout>
 
 #include "app/adapters/format_preview.h"
-#include "engine/config/run_config.h"
-#include "engine/core/errors.h"
-#include "engine/io/atomic_file.h"
+#include "app/adapters/run_config_resolver.h"
 #include "ui/page_layout.h"
 #include "widgets/histogram_chart.h"
 
@@ -253,15 +251,7 @@ QString DatasetsPage::writeDataFile(QString& error) const {
     const QString folder = QDir(workspace_).filePath("datasets");
     QDir().mkpath(folder);
     const QString path = QDir(folder).filePath(name + ".data.yaml");
-    try {
-        writeFileAtomically(path.toStdString(), yaml.toStdString());
-        ConfigSources s;
-        s.dataFile = path.toStdString();
-        loadRunConfig(s); // validates it, with file:line messages
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
-        return {};
-    }
+    if (!writeDataConfig(path, yaml, error)) return {}; // validated, with file:line messages
     return path;
 }
 
@@ -272,16 +262,18 @@ void DatasetsPage::load() {
         error_->setText(error);
         return;
     }
-    ConfigSources s;
-    s.dataFile = path.toStdString();
-    const RunConfig config = loadRunConfig(s);
+    const auto config = resolveRunConfig({}, path, {}, error);
+    if (!config) {
+        error_->setText(error);
+        return;
+    }
     dataFile_ = path;
     error_->clear();
     loadButton_->setEnabled(false);
     cancelButton_->setEnabled(true);
     useButton_->setEnabled(false);
     summary_->setText("Loading …");
-    runner_->start(config.data);
+    runner_->start(config->data);
 }
 
 void DatasetsPage::cancel() { runner_->cancel(); }

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <qcustomplot.h>
 
-#include "engine/training/run_summary.h"
+#include "app/adapters/run_summaries.h"
 #include "widgets/live_chart.h"
 
 namespace logbert::gui {
@@ -58,13 +58,9 @@ bool exportReport(const EvaluatedRun& run, const SessionLinesMap& lines, const Q
                   QString& error) {
     const EvaluationResult& r = *run.result;
     const Dataset& d = *run.dataset;
-    RunSummary summary;
-    try {
-        summary = loadRunSummary(run.runDir.toStdString());
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
-        return false;
-    }
+    const auto loaded = readRunSummary(run.runDir, error);
+    if (!loaded) return false;
+    const RunSummary& summary = *loaded;
     QString html;
     html += "<html><head><meta charset='utf-8'><title>LogBERT report</title><style>"
             "body{font-family:sans-serif;max-width:1000px;margin:auto} table{border-collapse:collapse}"

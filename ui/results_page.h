@@ -5,7 +5,6 @@
 
 #include "app/adapters/evaluation_runner.h"
 #include "app/adapters/raw_line_loader.h"
-#include "engine/detection/thresholds.h"
 
 class QComboBox;
 class QDoubleSpinBox;

@@ -23,8 +23,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "engine/config/presets.h"
-#include "engine/core/errors.h"
+#include "app/adapters/run_config_resolver.h"
 #include "ui/page_layout.h"
 #include "widgets/live_chart.h"
 
@@ -96,7 +95,7 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
 
 void RunPage::buildForm() {
     preset_ = new QComboBox;
-    for (const auto& name : presetNames()) preset_->addItem(QString::fromStdString(name));
+    preset_->addItems(presetNameList());
     preset_->setCurrentText("test");
     dataFile_ = new QLineEdit;
     dataFile_->setPlaceholderText("data YAML (data: inputs, format, labels, ...)");
@@ -194,6 +193,8 @@ void RunPage::buildForm() {
     cpuSeries_ = resourceChart_->addSeries("CPU %", QColor(148, 103, 189));
     rssSeries_ = resourceChart_->addSeries("resident MiB", QColor(140, 86, 75), false, true);
     threadSeries_ = resourceChart_->addSeries("threads", QColor(127, 127, 127), false, true);
+    if (sampler_.hasGpu()) gpuSeries_ = resourceChart_->addSeries("GPU MiB", QColor(44, 160, 44), false, true);
+    else resourceChart_->setToolTip(QString::fromStdString("No GPU memory series: " + sampler_.noGpuReason()));
     auto* smoothing = new QSlider(Qt::Horizontal);
     smoothing->setRange(0, 99);
     smoothing->setValue(int(smoothing_ * 100));
@@ -248,25 +249,19 @@ void RunPage::setDataFile(const QString& path) {
 }
 
 void RunPage::fillForm() {
-    ConfigSources s;
-    s.presetName = preset_->currentText().toStdString();
-    const std::string file = dataFile_->text().trimmed().toStdString();
-    try {
-        if (!file.empty() && isRunFile(file)) s.runFile = file; // its model and training settings count
-        const RunConfig c = loadRunConfig(s);
+    QString error; // revalidate() shows it
+    if (const auto c = resolveRunConfig(preset_->currentText(), dataFile_->text(), {}, error)) {
         const QSignalBlocker b1(hidden_), b2(layers_), b3(heads_), b4(seqLen_), b5(epochs_), b6(batch_), b7(threads_),
             b8(learningRate_), b9(maskRatio_);
-        hidden_->setValue(c.model.hiddenSize);
-        layers_->setValue(c.model.numHiddenLayers);
-        heads_->setValue(c.model.numAttentionHeads);
-        seqLen_->setValue(c.model.maxSeqLen);
-        epochs_->setValue(c.training.numEpochs);
-        batch_->setValue(c.training.batchSize);
-        threads_->setValue(c.training.threads);
-        learningRate_->setValue(c.training.learningRate);
-        maskRatio_->setValue(c.training.maskRatio);
-    } catch (const InputError&) {
-        // revalidate() shows the message
+        hidden_->setValue(c->model.hiddenSize);
+        layers_->setValue(c->model.numHiddenLayers);
+        heads_->setValue(c->model.numAttentionHeads);
+        seqLen_->setValue(c->model.maxSeqLen);
+        epochs_->setValue(c->training.numEpochs);
+        batch_->setValue(c->training.batchSize);
+        threads_->setValue(c->training.threads);
+        learningRate_->setValue(c->training.learningRate);
+        maskRatio_->setValue(c->training.maskRatio);
     }
     revalidate();
 }
@@ -299,17 +294,9 @@ bool RunPage::currentConfig(RunConfig& config, QString& error) const {
         error = "Choose a data YAML (or open the demo dataset).";
         return false;
     }
-    ConfigSources s;
-    s.presetName = preset_->currentText().toStdString();
-    const std::string file = dataFile_->text().trimmed().toStdString();
-    for (const auto& o : overrides()) s.overrides.push_back(o.toStdString());
-    try {
-        (isRunFile(file) ? s.runFile : s.dataFile) = file; // a run YAML (demo.yaml) or a data YAML
-        config = loadRunConfig(s);
-    } catch (const InputError& e) {
-        error = QString::fromStdString(e.what());
-        return false;
-    }
+    const auto resolved = resolveRunConfig(preset_->currentText(), dataFile_->text(), overrides(), error);
+    if (!resolved) return false;
+    config = *resolved;
     if (runName_->text().trimmed().isEmpty() || runName_->text().contains('/')) {
         error = "Give the run a name (a folder name, without '/').";
         return false;
@@ -406,6 +393,7 @@ void RunPage::sampleResources() {
     resourceChart_->append(cpuSeries_, runClock_, s.cpuPercent);
     resourceChart_->append(rssSeries_, runClock_, double(s.rssBytes) / 1048576.0);
     resourceChart_->append(threadSeries_, runClock_, s.threads);
+    if (gpuSeries_ >= 0 && s.gpuBytes >= 0) resourceChart_->append(gpuSeries_, runClock_, double(s.gpuBytes) / 1048576.0);
 }
 
 } // namespace logbert::gui

@@ -91,7 +91,7 @@ private:
     QVector<double> stepX_, lossY_; // raw loss, to recompute the smoothed curve
     double smoothing_ = 0.9, smoothed_ = 0;
     void resmooth();
-    int cpuSeries_ = 0, rssSeries_ = 0, threadSeries_ = 0;
+    int cpuSeries_ = 0, rssSeries_ = 0, threadSeries_ = 0, gpuSeries_ = -1; ///< gpu: only with an NVIDIA GPU
 };
 
 } // namespace logbert::gui

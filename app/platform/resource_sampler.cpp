@@ -13,7 +13,8 @@
 
 namespace logbert::gui {
 
-ResourceSampler::ResourceSampler() : lastCpu_(cpuSeconds()), lastWall_(std::chrono::steady_clock::now()) {}
+ResourceSampler::ResourceSampler()
+    : lastCpu_(cpuSeconds()), lastWall_(std::chrono::steady_clock::now()), gpu_(std::make_unique<GpuMemoryProbe>()) {}
 
 double ResourceSampler::cpuSeconds() const {
     rusage usage{}; // user + system time of all threads; same call on Linux and macOS
@@ -53,6 +54,7 @@ ResourceSample ResourceSampler::sample() {
         std::fclose(f);
     }
 #endif
+    s.gpuBytes = gpu_->processBytes();
     return s;
 }
 

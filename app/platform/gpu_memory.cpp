@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/platform/gpu_memory.h"
+
+#include <vector>
+
+#if defined(__linux__)
+#include <dlfcn.h>
+#include <unistd.h>
+#endif
+
+namespace logbert::gui {
+
+#if defined(__linux__)
+// The few NVML declarations we use (nvml.h, stable ABI since the first NVML): results are ints,
+// 0 is success; 7 (NVML_ERROR_INSUFFICIENT_SIZE) asks for a larger array.
+namespace {
+using nvmlDevice_t = struct nvmlDevice_st*;
+struct nvmlProcessInfo_v1 { // what the unversioned nvmlDeviceGetComputeRunningProcesses fills
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+};
+constexpr int kSuccess = 0, kInsufficientSize = 7;
+} // namespace
+
+struct GpuMemoryProbe::Nvml {
+    void* library = nullptr;
+    int (*shutdown)() = nullptr;
+    int (*deviceCount)(unsigned int*) = nullptr;
+    int (*deviceByIndex)(unsigned int, nvmlDevice_t*) = nullptr;
+    int (*processes)(nvmlDevice_t, unsigned int*, nvmlProcessInfo_v1*) = nullptr;
+    unsigned int devices = 0;
+};
+
+GpuMemoryProbe::GpuMemoryProbe() {
+    void* library = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!library) {
+        reason_ = "no NVIDIA driver (libnvidia-ml.so.1 not found)";
+        return;
+    }
+    auto nvml = std::make_unique<Nvml>();
+    nvml->library = library;
+    auto init = reinterpret_cast<int (*)()>(dlsym(library, "nvmlInit_v2"));
+    nvml->shutdown = reinterpret_cast<int (*)()>(dlsym(library, "nvmlShutdown"));
+    nvml->deviceCount = reinterpret_cast<int (*)(unsigned int*)>(dlsym(library, "nvmlDeviceGetCount_v2"));
+    nvml->deviceByIndex = reinterpret_cast<int (*)(unsigned int, nvmlDevice_t*)>(dlsym(library, "nvmlDeviceGetHandleByIndex_v2"));
+    nvml->processes = reinterpret_cast<int (*)(nvmlDevice_t, unsigned int*, nvmlProcessInfo_v1*)>(
+        dlsym(library, "nvmlDeviceGetComputeRunningProcesses"));
+    if (!init || !nvml->shutdown || !nvml->deviceCount || !nvml->deviceByIndex || !nvml->processes) {
+        reason_ = "libnvidia-ml.so.1 lacks the functions used";
+        dlclose(library);
+        return;
+    }
+    if (init() != kSuccess) {
+        reason_ = "NVML did not initialise (driver not loaded?)";
+        dlclose(library);
+        return;
+    }
+    if (nvml->deviceCount(&nvml->devices) != kSuccess || nvml->devices == 0) {
+        reason_ = "NVML sees no GPU";
+        nvml->shutdown();
+        dlclose(library);
+        return;
+    }
+    nvml_ = std::move(nvml);
+}
+
+GpuMemoryProbe::~GpuMemoryProbe() {
+    if (!nvml_) return;
+    nvml_->shutdown();
+    dlclose(nvml_->library);
+}
+
+bool GpuMemoryProbe::available() const { return nvml_ != nullptr; }
+
+std::int64_t GpuMemoryProbe::processBytes() const {
+    if (!nvml_) return -1;
+    const unsigned int self = unsigned(getpid());
+    std::int64_t total = 0;
+    for (unsigned int d = 0; d < nvml_->devices; ++d) {
+        nvmlDevice_t device = nullptr;
+        if (nvml_->deviceByIndex(d, &device) != kSuccess) continue;
+        std::vector<nvmlProcessInfo_v1> infos(16);
+        unsigned int count = unsigned(infos.size());
+        int rc = nvml_->processes(device, &count, infos.data());
+        if (rc == kInsufficientSize) {
+            infos.resize(count + 8);
+            count = unsigned(infos.size());
+            rc = nvml_->processes(device, &count, infos.data());
+        }
+        if (rc != kSuccess) continue;
+        for (unsigned int i = 0; i < count && i < infos.size(); ++i)
+            if (infos[i].pid == self) total += std::int64_t(infos[i].usedGpuMemory);
+    }
+    return total;
+}
+
+#else // macOS and others: unified memory, already in the resident figure
+
+struct GpuMemoryProbe::Nvml {};
+GpuMemoryProbe::GpuMemoryProbe() : reason_("GPU memory is part of resident memory on this platform") {}
+GpuMemoryProbe::~GpuMemoryProbe() = default;
+bool GpuMemoryProbe::available() const { return false; }
+std::int64_t GpuMemoryProbe::processBytes() const { return -1; }
+
+#endif
+
+} // namespace logbert::gui
