@@ -6,6 +6,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QElapsedTimer>
 #include <QtTest>
 
 #include "engine/config/run_config.h"
@@ -97,14 +98,20 @@ private slots:
     void reopeningShowsTheSavedEvaluation() {
         ResultsPage first;
         QSignalSpy evaluated(&first, &ResultsPage::evaluated);
+        QElapsedTimer clock;
+        clock.start();
         first.openRun(runDir); // evaluated by the test above
         QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), 1, 60000);
+        const qint64 reopenMs = clock.elapsed();
         QCOMPARE(first.run().source, QString("saved evaluation"));
         // "Evaluate again" scores every session anew, with the same figures.
         ResultsPage second;
         QSignalSpy again(&second, &ResultsPage::evaluated);
+        clock.restart();
         second.openRun(runDir, EvaluationRunner::Mode::Evaluate);
         QTRY_COMPARE_WITH_TIMEOUT(again.count(), 1, 60000);
+        qInfo("open with the saved evaluation: %lld ms; evaluate again: %lld ms (both include reading the data)",
+              (long long)reopenMs, (long long)clock.elapsed());
         QCOMPARE(second.run().source, QString("evaluated again"));
         const Confusion a = first.logbertConfusion(), b = second.logbertConfusion();
         QVERIFY(a.tp == b.tp && a.fp == b.fp && a.fn == b.fn && a.tn == b.tn);
