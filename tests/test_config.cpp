@@ -116,6 +116,10 @@ private slots:
         const QString message = testsupport::inputErrorOf([&] { loadText("data:\n  format: \"<Date> \xC1\x9B<Content>\"\n"); });
         QVERIFY2(message.endsWith("run.yaml:2: not UTF-8 text (byte 0xC1 in column 19); YAML files are UTF-8"), qPrintable(message));
         QVERIFY(testsupport::inputErrorOf([&] { loadText("{}", {"data.format=<Date> \xC1\x9B<Content>"}); }).endsWith("not UTF-8 text"));
+        // yaml-cpp reads the escape \N as the lone byte 0x85.
+        const QString escaped = testsupport::inputErrorOf([&] { loadText("data:\n  session:\n    pattern: \"blk\\N\"\n"); });
+        QVERIFY2(escaped.contains("run.yaml:3: a value is not UTF-8 text after its escapes are read"), qPrintable(escaped));
+        QCOMPARE(loadText("data:\n  name: \"caf\\u00e9\"\n").data.name, std::string("caf\xC3\xA9")); // other escapes are fine
         QCOMPARE(loadText("# caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9D\x84\x9E\nmodel:\n  hidden_size: 128\n").model.hiddenSize, 128);
         QCOMPARE(invalidUtf8Offset("ok \xF0\x9D\x84\x9E"), std::string_view::npos);
         QCOMPARE(invalidUtf8Offset("ab\xE0\x80\x80"), std::size_t(2)); // overlong

@@ -329,11 +329,28 @@ void flatten(const YAML::Node& node, const std::string& prefix, const std::strin
     }
 }
 
+/// yaml-cpp 0.7 decodes the escapes \N and \_ to the single bytes 0x85 and 0xA0 instead of the
+/// UTF-8 of U+0085 and U+00A0; such a value would be saved as text that no longer loads.
+void checkScalarsAreUtf8(const YAML::Node& node, const std::string& source, bool withLine = true) {
+    if (node.IsScalar()) {
+        if (invalidUtf8Offset(node.Scalar()) != std::string::npos)
+            throw InputError(source, withLine ? long(node.Mark().line) + 1 : 0,
+                             "a value is not UTF-8 text after its escapes are read (\\N or \\_ in a double-quoted "
+                             "string?); write the character itself");
+    } else if (node.IsSequence()) {
+        for (const auto& item : node) checkScalarsAreUtf8(item, source, withLine);
+    } else if (node.IsMap()) {
+        for (const auto& kv : node)
+            checkScalarsAreUtf8(kv.first, source, withLine), checkScalarsAreUtf8(kv.second, source, withLine);
+    }
+}
+
 YAML::Node parseYaml(const std::string& text, const std::string& source) {
     try {
         YAML::Node root = YAML::Load(text);
         if (root.IsNull()) return YAML::Node(YAML::NodeType::Map);
         if (!root.IsMap()) throw InputError(source, long(root.Mark().line) + 1, "expected a YAML mapping at the top level");
+        checkScalarsAreUtf8(root, source);
         return root;
     } catch (const YAML::Exception& e) {
         throw InputError(source, long(e.mark.line) + 1, "malformed YAML: " + e.msg);
@@ -541,6 +558,7 @@ RunConfig loadRunConfig(const ConfigSources& src) {
             } catch (const YAML::Exception& e) {
                 throw InputError(source, 0, "value is not valid YAML: " + e.msg);
             }
+            checkScalarsAreUtf8(value, source, false);
             layer[key] = Entry{value, source, 0, fs::current_path().string()};
         }
         layers.push_back(std::move(layer));
