@@ -4,36 +4,39 @@
 // probe's first array holds, so it must ask again), on the second 28 MiB.
 #include <unistd.h>
 
-#include <cstring>
+#include "app/platform/nvml_abi.h"
+
+struct nvmlDevice_st {
+    int index;
+};
 
 namespace {
-struct Info {
-    unsigned int pid;
-    unsigned long long usedGpuMemory;
-};
-int devices[2];
+nvmlDevice_st devices[2] = {{0}, {1}};
 bool initialised = false;
 } // namespace
 
 extern "C" {
-int nvmlInit_v2() { return initialised = true, 0; }
-int nvmlShutdown() { return initialised = false, 0; }
-int nvmlDeviceGetCount_v2(unsigned int* count) { return *count = 2, initialised ? 0 : 1; }
-int nvmlDeviceGetHandleByIndex_v2(unsigned int index, int** device) {
+int nvmlInit_v2() { return initialised = true, kNvmlSuccess; }
+int nvmlShutdown() { return initialised = false, kNvmlSuccess; }
+int nvmlDeviceGetCount_v2(unsigned int* count) {
+    *count = 2;
+    return initialised ? kNvmlSuccess : 1;
+}
+int nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t* device) {
     if (!initialised || index >= 2) return 2;
     *device = &devices[index];
-    return 0;
+    return kNvmlSuccess;
 }
-int nvmlDeviceGetComputeRunningProcesses(int* device, unsigned int* count, Info* infos) {
+int nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int* count, nvmlProcessInfo_v1_t* infos) {
     const unsigned int self = unsigned(getpid());
-    const unsigned int n = device == &devices[0] ? 20 : 1;
+    const unsigned int n = device->index == 0 ? 20 : 1;
     if (*count < n) {
         *count = n;
-        return 7; // NVML_ERROR_INSUFFICIENT_SIZE
+        return kNvmlInsufficientSize;
     }
-    for (unsigned int i = 0; i < n; ++i) infos[i] = Info{self + 1 + i, 1ull << 30};
-    infos[n - 1] = Info{self, (device == &devices[0] ? 100ull : 28ull) << 20};
+    for (unsigned int i = 0; i < n; ++i) infos[i] = nvmlProcessInfo_v1_t{self + 1 + i, 1ull << 30};
+    infos[n - 1] = nvmlProcessInfo_v1_t{self, (device->index == 0 ? 100ull : 28ull) << 20};
     *count = n;
-    return 0;
+    return kNvmlSuccess;
 }
 }

@@ -6,28 +6,19 @@
 #if defined(__linux__)
 #include <dlfcn.h>
 #include <unistd.h>
+
+#include "app/platform/nvml_abi.h"
 #endif
 
 namespace logbert::gui {
 
 #if defined(__linux__)
-// The few NVML declarations we use (nvml.h, stable ABI since the first NVML): results are ints,
-// 0 is success; 7 (NVML_ERROR_INSUFFICIENT_SIZE) asks for a larger array.
-namespace {
-using nvmlDevice_t = struct nvmlDevice_st*;
-struct nvmlProcessInfo_v1 { // what the unversioned nvmlDeviceGetComputeRunningProcesses fills
-    unsigned int pid;
-    unsigned long long usedGpuMemory;
-};
-constexpr int kSuccess = 0, kInsufficientSize = 7;
-} // namespace
-
 struct GpuMemoryProbe::Nvml {
     void* library = nullptr;
-    int (*shutdown)() = nullptr;
-    int (*deviceCount)(unsigned int*) = nullptr;
-    int (*deviceByIndex)(unsigned int, nvmlDevice_t*) = nullptr;
-    int (*processes)(nvmlDevice_t, unsigned int*, nvmlProcessInfo_v1*) = nullptr;
+    nvmlShutdown_fn shutdown = nullptr;
+    nvmlDeviceGetCount_v2_fn deviceCount = nullptr;
+    nvmlDeviceGetHandleByIndex_v2_fn deviceByIndex = nullptr;
+    nvmlDeviceGetComputeRunningProcesses_fn processes = nullptr;
     unsigned int devices = 0;
 };
 
@@ -39,23 +30,23 @@ GpuMemoryProbe::GpuMemoryProbe() {
     }
     auto nvml = std::make_unique<Nvml>();
     nvml->library = library;
-    auto init = reinterpret_cast<int (*)()>(dlsym(library, "nvmlInit_v2"));
-    nvml->shutdown = reinterpret_cast<int (*)()>(dlsym(library, "nvmlShutdown"));
-    nvml->deviceCount = reinterpret_cast<int (*)(unsigned int*)>(dlsym(library, "nvmlDeviceGetCount_v2"));
-    nvml->deviceByIndex = reinterpret_cast<int (*)(unsigned int, nvmlDevice_t*)>(dlsym(library, "nvmlDeviceGetHandleByIndex_v2"));
-    nvml->processes = reinterpret_cast<int (*)(nvmlDevice_t, unsigned int*, nvmlProcessInfo_v1*)>(
+    auto init = reinterpret_cast<nvmlInit_v2_fn>(dlsym(library, "nvmlInit_v2"));
+    nvml->shutdown = reinterpret_cast<nvmlShutdown_fn>(dlsym(library, "nvmlShutdown"));
+    nvml->deviceCount = reinterpret_cast<nvmlDeviceGetCount_v2_fn>(dlsym(library, "nvmlDeviceGetCount_v2"));
+    nvml->deviceByIndex = reinterpret_cast<nvmlDeviceGetHandleByIndex_v2_fn>(dlsym(library, "nvmlDeviceGetHandleByIndex_v2"));
+    nvml->processes = reinterpret_cast<nvmlDeviceGetComputeRunningProcesses_fn>(
         dlsym(library, "nvmlDeviceGetComputeRunningProcesses"));
     if (!init || !nvml->shutdown || !nvml->deviceCount || !nvml->deviceByIndex || !nvml->processes) {
         reason_ = "libnvidia-ml.so.1 lacks the functions used";
         dlclose(library);
         return;
     }
-    if (init() != kSuccess) {
+    if (init() != kNvmlSuccess) {
         reason_ = "NVML did not initialise (driver not loaded?)";
         dlclose(library);
         return;
     }
-    if (nvml->deviceCount(&nvml->devices) != kSuccess || nvml->devices == 0) {
+    if (nvml->deviceCount(&nvml->devices) != kNvmlSuccess || nvml->devices == 0) {
         reason_ = "NVML sees no GPU";
         nvml->shutdown();
         dlclose(library);
@@ -78,16 +69,16 @@ std::int64_t GpuMemoryProbe::processBytes() const {
     std::int64_t total = 0;
     for (unsigned int d = 0; d < nvml_->devices; ++d) {
         nvmlDevice_t device = nullptr;
-        if (nvml_->deviceByIndex(d, &device) != kSuccess) continue;
-        std::vector<nvmlProcessInfo_v1> infos(16);
+        if (nvml_->deviceByIndex(d, &device) != kNvmlSuccess) continue;
+        std::vector<nvmlProcessInfo_v1_t> infos(16);
         unsigned int count = unsigned(infos.size());
         int rc = nvml_->processes(device, &count, infos.data());
-        if (rc == kInsufficientSize) {
+        if (rc == kNvmlInsufficientSize) {
             infos.resize(count + 8);
             count = unsigned(infos.size());
             rc = nvml_->processes(device, &count, infos.data());
         }
-        if (rc != kSuccess) continue;
+        if (rc != kNvmlSuccess) continue;
         for (unsigned int i = 0; i < count && i < infos.size(); ++i)
             if (infos[i].pid == self) total += std::int64_t(infos[i].usedGpuMemory);
     }
