@@ -9,6 +9,7 @@
 
 #include "engine/config/run_config.h"
 #include "engine/core/errors.h"
+#include "engine/core/hashing.h"
 #include "engine/data/dataset.h"
 #include "engine/demo/demo_generator.h"
 #include "test_support.h"
@@ -168,6 +169,20 @@ private slots:
 
         e = testsupport::inputErrorOf([&] { buildDataset(config("data:\n  format: hdfs\n").data); });
         QVERIFY2(e.contains("no inputs"), qPrintable(e));
+    }
+
+    // Sampling and the saved evaluation's fingerprint depend on these exact values.
+    void stableHashIsFixedAndStreams() {
+        QCOMPARE(stableHash("", 0), std::uint64_t(0x5B21F68FFA77F14Cull));
+        QCOMPARE(stableHash("blk_-1608999687919862906", 42), std::uint64_t(0x9F14C5B554906AFBull));
+        std::string text;
+        for (int i = 0; i < 5000; ++i) text += char(i * 131 % 251);
+        for (std::size_t piece : {std::size_t(1), std::size_t(7), std::size_t(4096), text.size()}) {
+            StableHasher h(9);
+            for (std::size_t at = 0; at < text.size(); at += piece) h.add(std::string_view(text).substr(at, piece));
+            QCOMPARE(h.value(), stableHash(text, 9));
+        }
+        QVERIFY(stableHash(text, 9) != stableHash(text, 10));
     }
 
     void cancelStopsTheBuild() {

@@ -10,13 +10,23 @@ std::uint64_t mix64(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-std::uint64_t stableHash(std::string_view text, std::uint64_t seed) {
-    std::uint64_t h = 0xCBF29CE484222325ull ^ mix64(seed); // FNV-1a, then a final mix
-    for (unsigned char c : text) {
+StableHasher::StableHasher(std::uint64_t seed) : state_(0xCBF29CE484222325ull ^ mix64(seed)) {} // FNV-1a, then a final mix
+
+void StableHasher::add(std::string_view piece) {
+    std::uint64_t h = state_;
+    for (unsigned char c : piece) {
         h ^= c;
         h *= 0x100000001B3ull;
     }
-    return mix64(h);
+    state_ = h;
+}
+
+std::uint64_t StableHasher::value() const { return mix64(state_); }
+
+std::uint64_t stableHash(std::string_view text, std::uint64_t seed) {
+    StableHasher h(seed);
+    h.add(text);
+    return h.value();
 }
 
 } // namespace logbert

@@ -10,6 +10,18 @@ namespace logbert {
 /// order-independent decisions such as "is this session in the 1% sample".
 std::uint64_t stableHash(std::string_view text, std::uint64_t seed);
 
+/// stableHash over text given in pieces, e.g. a large file read in chunks: feeding the pieces of
+/// a text in order gives stableHash(text, seed).
+class StableHasher {
+public:
+    explicit StableHasher(std::uint64_t seed);
+    void add(std::string_view piece);
+    std::uint64_t value() const;
+
+private:
+    std::uint64_t state_;
+};
+
 /// Maps a hash to [0, 1).
 inline double unitInterval(std::uint64_t h) { return double(h >> 11) * (1.0 / 9007199254740992.0); }
 

@@ -4,6 +4,9 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <string_view>
+#include <vector>
 #include <type_traits>
 
 #include "engine/core/errors.h"
@@ -80,6 +83,23 @@ std::string readWholeFile(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// Reads in 1 MiB pieces: a full-size model.pt is ~440 MB and need not be in memory to be hashed.
+// Empty when the file cannot be read or is empty.
+std::optional<std::uint64_t> hashFile(const std::string& path, std::uint64_t seed) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    StableHasher h(seed);
+    std::vector<char> buffer(std::size_t(1) << 20);
+    std::uint64_t total = 0;
+    while (in) {
+        in.read(buffer.data(), std::streamsize(buffer.size()));
+        h.add(std::string_view(buffer.data(), std::size_t(in.gcount())));
+        total += std::uint64_t(in.gcount());
+    }
+    if (in.bad() || total == 0) return std::nullopt;
+    return h.value();
+}
+
 void putScore(Writer& w, const SessionScore& s) {
     w.put(s.keys), w.put(s.masked), w.put(s.distance), w.put(s.endRank);
     w.put(std::uint64_t(s.missed.size()));
@@ -118,10 +138,11 @@ std::vector<SweepPoint> getSweep(Reader& r) {
 } // namespace
 
 std::uint64_t evaluationFingerprint(const std::string& runDir, const Dataset& dataset) {
-    const std::string model = readWholeFile(runFilePath(runDir, run_files::kModel));
-    if (model.empty()) throw InputError(runFilePath(runDir, run_files::kModel), 0, "cannot read the trained model");
-    std::uint64_t h = stableHash(model, 1);
-    h = mix64(h ^ stableHash(readWholeFile(runFilePath(runDir, run_files::kConfig)), 2));
+    const std::string modelPath = runFilePath(runDir, run_files::kModel);
+    const auto model = hashFile(modelPath, 1);
+    if (!model) throw InputError(modelPath, 0, "cannot read the trained model");
+    std::uint64_t h = *model;
+    h = mix64(h ^ hashFile(runFilePath(runDir, run_files::kConfig), 2).value_or(stableHash({}, 2)));
     h = mix64(h ^ dataset.sessions.size());
     for (std::size_t i = 0; i < dataset.sessions.size(); ++i) {
         const Session& s = dataset.sessions[i];
