@@ -2,11 +2,11 @@
 // The Results page offscreen on a tiny trained run: metrics beside the baselines, threshold
 // controls that recompute LogBERT's row, the TP/FP/FN/TN filter, and a session's detail with
 // highlighted keys and raw lines.
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
-#include <QElapsedTimer>
 #include <QtTest>
 
 #include "engine/config/run_config.h"

@@ -3,11 +3,10 @@
 
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <optional>
 #include <string_view>
-#include <vector>
 #include <type_traits>
+#include <vector>
 
 #include "engine/core/errors.h"
 #include "engine/core/hashing.h"
@@ -77,10 +76,14 @@ private:
     std::string_view rest_;
 };
 
+// One read of the known size: istreambuf_iterator went a byte at a time (~60 MB/s here).
 std::string readWholeFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) return {};
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::string bytes(std::size_t(in.tellg()), '\0');
+    in.seekg(0);
+    if (!in.read(bytes.data(), std::streamsize(bytes.size()))) return {};
+    return bytes;
 }
 
 // Reads in 1 MiB pieces: a full-size model.pt is ~440 MB and need not be in memory to be hashed.
