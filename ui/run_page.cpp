@@ -50,10 +50,12 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
     buildForm();
     connect(runner_, &TrainingRunner::setupReady, this, [this](const TrainingSetup& s) {
         progress_->setRange(0, int(s.totalSteps));
-        status_->setText(QString("%1, %2 threads, %3 parameters, %4 training sequences")
-                             .arg(QString::fromStdString(s.device)).arg(s.threads)
+        status_->setText(QString("%1, %2 parameters, %3 training sequences")
+                             .arg(QString::fromStdString(s.device))
                              .arg(QLocale().toString(qlonglong(s.parameters))).arg(s.trainSequences));
+        showThreads(s.threads, QString::fromStdString(s.threadsReason));
     });
+    connect(runner_, &TrainingRunner::threadsChanged, this, &RunPage::showThreads);
     connect(runner_, &TrainingRunner::progress, this, [this](const JobProgress& p) {
         status_->setText(QString::fromStdString(p.phase) + " …");
     });
@@ -116,7 +118,9 @@ void RunPage::buildForm() {
     epochs_ = spin(1, 100000);
     batch_ = spin(1, 1 << 20);
     threads_ = spin(0, 1024);
-    threads_->setSpecialValueText("all cores");
+    threads_->setSpecialValueText("auto");
+    threads_->setToolTip("auto: the CPUs this process may use, less those other programs keep busy; "
+                         "followed during training. A fixed count makes runs repeatable bit for bit.");
     learningRate_ = new QDoubleSpinBox;
     learningRate_->setDecimals(6);
     learningRate_->setRange(1e-6, 10);
@@ -218,9 +222,14 @@ void RunPage::buildForm() {
     chartControls->addWidget(showVhm);
     progress_ = new QProgressBar;
     status_ = new QLabel("Ready");
+    threadsStatus_ = new QLabel;
+    threadsStatus_->setObjectName("threadsStatus");
+    threadsStatus_->setWordWrap(true);
+    threadsStatus_->hide();
     auto* right = new QVBoxLayout;
     right->addWidget(progress_);
     right->addWidget(status_);
+    right->addWidget(threadsStatus_);
     right->addLayout(chartControls);
     right->addWidget(lossChart_, 3);
     right->addWidget(resourceChart_, 2);
@@ -367,13 +376,18 @@ void RunPage::estimate() {
         return [this, e] {
             estimateButton_->setEnabled(true);
             estimate_->setText(QString("%1 parameters · model and optimizer %2 MiB · process peak %3 MiB · "
-                                       "~%4 per epoch (%5 steps, %6 sequences, %7, %8 threads)")
+                                       "~%4 per epoch (%5 steps, %6 sequences, %7, %8 threads: %9)")
                                    .arg(QLocale().toString(qlonglong(e.parameters)))
                                    .arg(e.modelMegabytes, 0, 'f', 0).arg(e.peakRssMegabytes, 0, 'f', 0)
                                    .arg(duration(e.secondsPerEpoch)).arg(e.stepsPerEpoch).arg(e.trainSequences)
-                                   .arg(QString::fromStdString(e.device)).arg(e.threads));
+                                   .arg(QString::fromStdString(e.device)).arg(e.threads).arg(QString::fromStdString(e.threadsReason)));
         };
     });
+}
+
+void RunPage::showThreads(int threads, const QString& reason) {
+    threadsStatus_->setText(QString("%1 thread%2 · %3").arg(threads).arg(threads == 1 ? "" : "s").arg(reason));
+    threadsStatus_->show();
 }
 
 void RunPage::togglePause() {

@@ -50,6 +50,8 @@ public slots:
     void estimate();
     void start();
     void togglePause();
+    /// The thread count training uses and why (a setting, or what auto measured).
+    void showThreads(int threads, const QString& reason);
     void stop();
 
 signals:
@@ -85,6 +87,7 @@ private:
     BackgroundTask* estimator_;
     QProgressBar* progress_;
     QLabel* status_;
+    QLabel* threadsStatus_;
     LiveChart* lossChart_;
     LiveChart* resourceChart_;
     int lossSeries_ = 0, smoothSeries_ = 0, mlkpSeries_ = 0, vhmSeries_ = 0, validationSeries_ = 0;

@@ -45,6 +45,9 @@ void TrainingRunner::start(const TrainingParams& params) {
         callbacks.onSetup = [this](const TrainingSetup& s) { mailbox_->post([this, s] { emit setupReady(s); }); };
         callbacks.onStep = [this](const TrainingStep& s) { mailbox_->post([this, s] { emit stepReported(s); }); };
         callbacks.onEpoch = [this](const TrainingEpoch& e) { mailbox_->post([this, e] { emit epochReported(e); }); };
+        callbacks.onThreadsChanged = [this](int threads, const std::string& reason) {
+            mailbox_->post([this, threads, text = QString::fromStdString(reason)] { emit threadsChanged(threads, text); });
+        };
         callbacks.onMessage = [this](const std::string& m) {
             mailbox_->post([this, text = QString::fromStdString(m)] { emit message(text); });
         };

@@ -38,6 +38,7 @@ signals:
     void stepReported(const logbert::TrainingStep& step);
     void epochReported(const logbert::TrainingEpoch& epoch);
     void message(const QString& text);
+    void threadsChanged(int threads, const QString& reason); ///< training.threads: auto followed the load
     void finished(const logbert::TrainingSummary& summary);
     void failed(const QString& error);
 

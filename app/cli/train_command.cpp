@@ -32,8 +32,9 @@ int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
     ProgressLine progress(quiet);
     TrainingCallbacks callbacks;
     callbacks.onSetup = [&](const TrainingSetup& s) {
-        std::fprintf(stderr, "device %s, %d threads, %lld parameters, vocabulary %zu, %zu training and %zu validation sequences, %lld steps per epoch\n",
-                     s.device.c_str(), s.threads, (long long)s.parameters, s.vocabularySize, s.trainSequences,
+        std::fprintf(stderr, "device %s, %d thread%s (%s), %lld parameters, vocabulary %zu, %zu training and %zu validation sequences, %lld steps per epoch\n",
+                     s.device.c_str(), s.threads, s.threads == 1 ? "" : "s", s.threadsReason.c_str(),
+                     (long long)s.parameters, s.vocabularySize, s.trainSequences,
                      s.validationSequences, (long long)s.stepsPerEpoch);
         if (s.longSessionsSplit)
             std::fprintf(stderr, "%zu sessions are longer than max_seq_len - 1 and are trained as consecutive pieces\n",

@@ -243,7 +243,10 @@ const std::vector<Field>& schema() {
         {"training.batch_size", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.batchSize = int(asInt(e, k, 1, 1 << 20)); }},
         {"training.learning_rate", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.learningRate = asFloat(e, k, {0, 10, true, false}); }},
         {"training.mask_ratio", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.maskRatio = asFloat(e, k, {0, 1, true, true}); }},
-        {"training.threads", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.threads = int(asInt(e, k, 0, 1024)); }},
+        {"training.threads", [](RunConfig& c, const Entry& e, const std::string& k) {
+             // auto (or 0): the CPUs this process may use less those other programs keep busy.
+             c.training.threads = e.node.IsScalar() && e.node.Scalar() == "auto" ? 0 : int(asInt(e, k, 0, 1024));
+         }},
         {"training.device", [](RunConfig& c, const Entry& e, const std::string& k) {
              c.training.device = std::vector<std::string>{"auto", "cpu", "cuda", "mps"}[std::size_t(asChoice(e, k, {"auto", "cpu", "cuda", "mps"}))];
          }},
@@ -668,7 +671,7 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "batch_size" << YAML::Value << training.batchSize
         << YAML::Key << "learning_rate" << YAML::Value << training.learningRate
         << YAML::Key << "mask_ratio" << YAML::Value << training.maskRatio
-        << YAML::Key << "threads" << YAML::Value << training.threads
+        << YAML::Key << "threads" << YAML::Value << (training.threads > 0 ? std::to_string(training.threads) : std::string("auto"))
         << YAML::Key << "device" << YAML::Value << Text{training.device}
         << YAML::Key << "seed" << YAML::Value << training.seed
         << YAML::Key << "vhm_weight" << YAML::Value << training.vhmWeight

@@ -83,7 +83,7 @@ struct TrainingConfig {
     int batchSize = 8;
     double learningRate = 1e-3;
     double maskRatio = 0.5;
-    int threads = 0;             ///< 0: all cores
+    int threads = 0;             ///< 0: auto (engine/runtime/thread_policy.h)
     std::string device = "auto"; ///< auto | cpu | cuda | mps
     std::uint64_t seed = 42;
     double vhmWeight = 0.1;      ///< alpha in loss = MLKP + alpha * VHM

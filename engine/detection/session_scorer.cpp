@@ -11,6 +11,7 @@
 #include "engine/core/errors.h"
 #include "engine/model/logbert_model.h"
 #include "engine/model/model_store.h"
+#include "engine/runtime/thread_policy.h"
 #include "engine/runtime/torch_runtime.h"
 #include "engine/training/run_folder.h"
 
@@ -47,8 +48,9 @@ std::int64_t SessionScorer::parameterCount() const { return (*impl_->model)->par
 std::vector<SessionScore> SessionScorer::score(const std::vector<const Session*>& sessions, const JobControl& control,
                                                int threads) const {
     const auto& c = impl_->config;
-    if (threads <= 0) threads = resolveThreads(c.training.threads);
-    at::set_num_threads(threads);
+    // auto measures the load while the sessions are tokenized; one choice for the whole scoring,
+    // so that the thread count cannot change the scores half-way.
+    ThreadPolicy threadPolicy(threads > 0 ? threads : c.training.threads);
     c10::InferenceMode inference;
     LogBert& model = *impl_->model;
 
@@ -75,6 +77,7 @@ std::vector<SessionScore> SessionScorer::score(const std::vector<const Session*>
     const std::size_t batchRows = std::size_t(c.detection.batchSize);
     // PAD, UNK, MASK and DIST are never a prediction: a key unseen in training (UNK) is then
     // always a miss. END is: it is what should follow the last key.
+    at::set_num_threads(threadPolicy.choose().threads);
     auto specials = torch::zeros({std::int64_t(impl_->vocabulary.size())});
     specials.narrow(0, 0, Vocabulary::kEnd).fill_(-std::numeric_limits<float>::infinity());
     specials = specials.to(impl_->device);

@@ -26,6 +26,17 @@ BlasInfo detectBlas() {
         info.reference = !optimized && (lib.find("/blas/") != std::string::npos ||
                                         lib.find("libblas.so") != std::string::npos);
     }
+    using CoreName = char* (*)();
+    if (auto name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename")); name && name()) {
+        info.openBlasCore = name();
+        const char* fallback = std::getenv(kOpenBlasCoreMarker);
+        if (fallback && std::getenv("OPENBLAS_CORETYPE"))
+            info.openBlasCoreNote = std::string("chosen by logbert: OpenBLAS did not know this CPU and fell back to ") + fallback;
+        else if (std::getenv("OPENBLAS_CORETYPE"))
+            info.openBlasCoreNote = "from OPENBLAS_CORETYPE";
+        else
+            info.openBlasCoreNote = "chosen by OpenBLAS";
+    }
 #elif defined(__APPLE__)
     info.library = "Accelerate (macOS)";
 #endif

@@ -23,24 +23,20 @@ TorchRuntimeInfo torchRuntimeInfo(bool measure) {
     BlasInfo blas = detectBlas();
     info.blasLibrary = blas.library;
     info.referenceBlas = blas.reference;
-    if (measure) {
-        torch::NoGradGuard noGrad;
-        auto a = torch::randn({256, 512});
-        auto b = torch::randn({512, 512});
-        auto c = torch::mm(a, b); // warm-up
-        const int reps = 20;
-        auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < reps; ++i) c = torch::mm(a, b);
-        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        info.matmulGflops = 2.0 * 256 * 512 * 512 * reps / s / 1e9;
-    }
+    if (measure) info.matmulGflops = measureMatmulGflops();
     return info;
 }
 
-int resolveThreads(int setting) {
-    if (setting > 0) return setting;
-    const unsigned cores = std::thread::hardware_concurrency();
-    return cores ? int(cores) : 1;
+double measureMatmulGflops() {
+    torch::NoGradGuard noGrad;
+    auto a = torch::randn({256, 512});
+    auto b = torch::randn({512, 512});
+    auto c = torch::mm(a, b); // warm-up
+    const int reps = 20;
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < reps; ++i) c = torch::mm(a, b);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return 2.0 * 256 * 512 * 512 * reps / s / 1e9;
 }
 
 std::string resolveDevice(const std::string& setting) {

@@ -23,8 +23,9 @@ struct TorchRuntimeInfo {
 /// Queries LibTorch; `measure` also times a small matrix product.
 TorchRuntimeInfo torchRuntimeInfo(bool measure);
 
-/// The intra-op threads a `training.threads` setting means: the setting, or every core for 0.
-int resolveThreads(int setting);
+/// GFLOP/s of a 256x512 by 512x512 float matrix product on the CPU at the calling thread's
+/// thread count: the ceiling that model FLOP utilisation is measured against (~0.2 s).
+double measureMatmulGflops();
 
 /// Resolves a device setting (auto | cpu | cuda | mps) to what will be used; throws InputError
 /// when a device is asked for that this build or machine lacks.

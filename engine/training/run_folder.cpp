@@ -55,6 +55,7 @@ void RunInfo::save(const std::string& runDir) const {
         .field("status", status)
         .field("device", device)
         .field("threads", threads)
+        .field("threads_reason", threadsReason)
         .field("parameters", parameters)
         .field("vocabulary_size", vocabularySize)
         .field("train_sequences", trainSequences)
@@ -69,6 +70,9 @@ void RunInfo::save(const std::string& runDir) const {
         .field("best_validation_loss", bestValidationLoss)
         .field("stopped_early", stoppedEarly)
         .field("peak_rss_mb", peakRssMegabytes)
+        .field("model_gflops_per_second", modelGflopsPerSecond)
+        .field("matmul_gflops", matmulGflops)
+        .field("flop_utilisation", matmulGflops > 0 ? modelGflopsPerSecond / matmulGflops : 0.0)
         .field("init_from", initFrom)
         .field("started", started)
         .field("updated", updated)
@@ -101,6 +105,7 @@ RunInfo RunInfo::load(const std::string& runDir) {
     get("status", info.status);
     get("device", info.device);
     get("threads", info.threads);
+    get("threads_reason", info.threadsReason);
     get("parameters", info.parameters);
     get("vocabulary_size", info.vocabularySize);
     get("train_sequences", info.trainSequences);
@@ -115,6 +120,8 @@ RunInfo RunInfo::load(const std::string& runDir) {
     get("best_validation_loss", info.bestValidationLoss);
     get("stopped_early", info.stoppedEarly);
     get("peak_rss_mb", info.peakRssMegabytes);
+    get("model_gflops_per_second", info.modelGflopsPerSecond);
+    get("matmul_gflops", info.matmulGflops);
     get("init_from", info.initFrom);
     get("started", info.started);
     get("updated", info.updated);

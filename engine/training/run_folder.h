@@ -37,6 +37,7 @@ struct RunInfo {
     std::string status = "new"; ///< new | training | cancelled | trained | failed
     std::string device;
     int threads = 0;
+    std::string threadsReason; ///< why that many: a setting, or what auto measured
     std::int64_t parameters = 0;
     std::uint64_t vocabularySize = 0;
     std::uint64_t trainSequences = 0, validationSequences = 0;
@@ -50,6 +51,9 @@ struct RunInfo {
     double bestValidationLoss = 0;
     bool stoppedEarly = false;
     double peakRssMegabytes = 0;
+    /// Model FLOPs per second of the training steps (engine/model/model_flops.h), and the
+    /// matrix-product speed at the same thread count: their ratio is the FLOP utilisation.
+    double modelGflopsPerSecond = 0, matmulGflops = 0;
     std::string initFrom;
     std::string started, updated; ///< ISO 8601 UTC
     std::string error;

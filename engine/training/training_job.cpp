@@ -15,8 +15,10 @@
 #include "engine/io/atomic_file.h"
 #include "engine/io/csv.h"
 #include "engine/model/logbert_model.h"
+#include "engine/model/model_flops.h"
 #include "engine/model/model_store.h"
 #include "engine/platform/process_memory.h"
+#include "engine/runtime/thread_policy.h"
 #include "engine/runtime/torch_runtime.h"
 #include "engine/training/checkpoint.h"
 #include "engine/training/run_folder.h"
@@ -186,6 +188,77 @@ struct TrainingJob::Impl {
         loss = mlkp + c.training.vhmWeight * vhm;
     }
 
+    struct StepOutcome {
+        double loss = 0, mlkp = 0, vhm = 0;
+        std::size_t tokens = 0; ///< real tokens of the batch ([DIST] included, padding not)
+        double flops = 0;       ///< model FLOPs (model_flops.h)
+        StepPhases phases;
+    };
+
+    /// One optimizer step on the batch `rows`: masking, forward, MLKP + VHM loss, backward,
+    /// AdamW. Accumulates the epoch's centre sum. Times each phase (CPU work is synchronous).
+    StepOutcome trainStep(const std::vector<TokenSequence>& sequences, const std::vector<std::uint32_t>& rows, double lr,
+                          std::int32_t vocabularySize, const StepFlopCounter& flopCounter) {
+        const TrainingConfig& tc = params.config.training;
+        StepOutcome out;
+        auto mark = Clock::now();
+        auto lap = [&mark](double& phase) {
+            const auto now = Clock::now();
+            phase = std::chrono::duration<double>(now - mark).count();
+            mark = now;
+        };
+        auto batch = trainingBatch(sequences, rows, tc.maskRatio, vocabularySize, derivedSeed(tc.seed, kMaskSalt, std::uint64_t(step)));
+        auto t = toTensors(batch, device);
+        for (auto& group : optimizer->param_groups())
+            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+        lap(out.phases.batching);
+
+        auto hidden = (*model)->forward(t.tokens, t.padding);
+        auto dist = hidden.select(1, 0);
+        {
+            torch::NoGradGuard noGrad;
+            // Summed on the device, accumulated in float64 on the CPU (MPS has no float64).
+            centreSum += dist.detach().sum(0).to(torch::kCPU).to(torch::kFloat64);
+            centreCount += double(batch.rows);
+        }
+        lap(out.phases.forward);
+
+        // Epoch 1 has no finished pass yet: its centre is the running mean so far.
+        torch::Tensor target = centreReady ? centre : (centreSum / centreCount).to(torch::kFloat32).to(device);
+        auto mlkp = torch::nn::functional::cross_entropy((*model)->maskedLogits(hidden, t.maskedIndex), t.targets);
+        auto vhm = (dist - target).pow(2).sum(1).mean();
+        auto loss = mlkp + tc.vhmWeight * vhm;
+        lap(out.phases.loss);
+
+        optimizer->zero_grad();
+        loss.backward();
+        if (tc.gradClip > 0) torch::nn::utils::clip_grad_norm_((*model)->parameters(), tc.gradClip);
+        lap(out.phases.backward);
+        optimizer->step();
+        out.loss = loss.item<double>(), out.mlkp = mlkp.item<double>(), out.vhm = vhm.item<double>();
+        lap(out.phases.optimizer);
+
+        for (auto r : rows) {
+            const std::int64_t n = std::int64_t(sequences[r].tokens.size()) + 1;
+            out.tokens += std::size_t(n);
+            out.flops += flopCounter.sequence(n);
+        }
+        out.flops += flopCounter.maskedPredictions(std::int64_t(batch.targets.size()));
+        return out;
+    }
+
+    /// Under `training.threads: auto`, follows the machine's load between steps.
+    void reviseThreads(ThreadPolicy& policy) {
+        const int before = policy.current().threads;
+        const auto change = policy.revise();
+        if (!change) return;
+        at::set_num_threads(change->threads);
+        info.threads = change->threads;
+        info.threadsReason = change->reason;
+        message("threads " + std::to_string(before) + " -> " + std::to_string(change->threads) + " (" + change->reason + ")");
+        if (callbacks.onThreadsChanged) callbacks.onThreadsChanged(change->threads, change->reason);
+    }
+
     TrainingSummary run(const JobControl& control);
 };
 
@@ -211,9 +284,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
         std::error_code ec;
         fromCheckpoint = fs::exists(file(run_files::kCheckpoint), ec);
     }
-    // Threads are adopted per thread: set them here, on the thread that runs the job.
-    const int threads = resolveThreads(tc.threads);
-    at::set_num_threads(threads);
+    // Under auto the load is measured from here (while the data is read) to choose().
+    ThreadPolicy threadPolicy(tc.threads);
     device = torch::Device(resolveDevice(tc.device));
 
     control.report("reading data", 0, 0);
@@ -235,6 +307,9 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
                          std::to_string(tc.batchSize) + " is larger than the " + std::to_string(trainSeq.size()) +
                              " training sequences; lower training.batch_size or add data");
 
+    // Threads are adopted per thread: set them here, on the thread that runs the job.
+    const ThreadChoice threads = threadPolicy.choose();
+    at::set_num_threads(threads.threads);
     torch::manual_seed(tc.seed);
     model = std::make_unique<LogBert>(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
     std::string initSummary;
@@ -288,7 +363,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     }
     info.status = "training";
     info.device = device.str();
-    info.threads = threads;
+    info.threads = threads.threads;
+    info.threadsReason = threads.reason;
     info.parameters = (*model)->parameterCount();
     info.vocabularySize = d.vocabulary.size();
     info.trainSequences = trainSeq.size();
@@ -301,7 +377,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     if (callbacks.onSetup) {
         TrainingSetup setup;
         setup.device = info.device;
-        setup.threads = threads;
+        setup.threads = threads.threads;
+        setup.threadsReason = threads.reason;
         setup.parameters = info.parameters;
         setup.vocabularySize = d.vocabulary.size();
         setup.trainSequences = trainSeq.size();
@@ -324,6 +401,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     const std::int64_t stepsAtStart = step;
     auto lastCheckpoint = Clock::now();
     const std::int32_t vocabularySize = std::int32_t(d.vocabulary.size());
+    const StepFlopCounter flopCounter(c.model, vocabularySize);
+    double stepSecondsSum = 0, stepFlopsSum = 0; // this session's steps, for the utilisation figure
 
     // Interval sums for metrics rows and smoothed rates.
     double intervalSeqs = 0, intervalTokens = 0;
@@ -346,45 +425,22 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
                 summary.seconds = elapsedNow();
                 return summary;
             }
-            const auto stepStart = Clock::now();
+            reviseThreads(threadPolicy);
             const auto& rows = batches[std::size_t(batchInEpoch)];
-            auto batch = trainingBatch(trainSeq, rows, tc.maskRatio, vocabularySize,
-                                       derivedSeed(tc.seed, kMaskSalt, std::uint64_t(step)));
-            auto t = toTensors(batch, device);
-
             const double lr = step < warmupSteps
                                   ? tc.learningRate * double(step + 1) / double(warmupSteps)
                                   : tc.learningRate * std::max(0.0, double(totalSteps - step) /
                                                                         double(std::max<std::int64_t>(1, totalSteps - warmupSteps)));
-            for (auto& group : optimizer->param_groups())
-                static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-
-            auto hidden = (*model)->forward(t.tokens, t.padding);
-            auto dist = hidden.select(1, 0);
-            {
-                torch::NoGradGuard noGrad;
-                // Summed on the device, accumulated in float64 on the CPU (MPS has no float64).
-                centreSum += dist.detach().sum(0).to(torch::kCPU).to(torch::kFloat64);
-                centreCount += double(batch.rows);
-            }
-            // Epoch 1 has no finished pass yet: its centre is the running mean so far.
-            torch::Tensor target = centreReady ? centre : (centreSum / centreCount).to(torch::kFloat32).to(device);
-            auto mlkp = torch::nn::functional::cross_entropy((*model)->maskedLogits(hidden, t.maskedIndex), t.targets);
-            auto vhm = (dist - target).pow(2).sum(1).mean();
-            auto loss = mlkp + tc.vhmWeight * vhm;
-            optimizer->zero_grad();
-            loss.backward();
-            if (tc.gradClip > 0) torch::nn::utils::clip_grad_norm_((*model)->parameters(), tc.gradClip);
-            optimizer->step();
+            const StepOutcome outcome = trainStep(trainSeq, rows, lr, vocabularySize, flopCounter);
             ++step;
-
-            const double lossV = loss.item<double>(), mlkpV = mlkp.item<double>(), vhmV = vhm.item<double>();
+            const double lossV = outcome.loss, mlkpV = outcome.mlkp, vhmV = outcome.vhm;
             if (!std::isfinite(lossV))
                 throw std::runtime_error("the loss became " + std::to_string(lossV) + " at step " + std::to_string(step) +
                                          "; lower training.learning_rate");
-            const double stepSeconds = std::chrono::duration<double>(Clock::now() - stepStart).count();
-            std::size_t tokens = 0;
-            for (auto r : rows) tokens += trainSeq[r].tokens.size() + 1;
+            const double stepSeconds = outcome.phases.total();
+            const std::size_t tokens = outcome.tokens;
+            stepSecondsSum += stepSeconds;
+            stepFlopsSum += outcome.flops;
             const double seqRate = double(rows.size()) / std::max(stepSeconds, 1e-9);
             const double tokRate = double(tokens) / std::max(stepSeconds, 1e-9);
             rateSeqs = rateSeqs == 0 ? seqRate : 0.9 * rateSeqs + 0.1 * seqRate;
@@ -411,6 +467,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
                 s.tokensPerSecond = rateTokens;
                 s.elapsedSeconds = elapsed;
                 s.etaSeconds = perStep * double(totalSteps - step);
+                s.phases = outcome.phases;
+                s.flops = outcome.flops;
                 callbacks.onStep(s);
             }
             if (step % tc.logEvery == 0) {
@@ -513,6 +571,11 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     summary.bestValidationLoss = bestValidationLoss;
     info.status = "trained";
     info.trainingSeconds = summary.seconds;
+    if (stepSecondsSum > 0) {
+        // Utilisation against this machine's matrix-product speed at the same thread count.
+        info.modelGflopsPerSecond = stepFlopsSum / stepSecondsSum / 1e9;
+        info.matmulGflops = measureMatmulGflops();
+    }
     info.peakRssMegabytes = double(peakRssBytes()) / 1048576.0;
     info.updated = isoTimeNow();
     info.save(params.runDir);
@@ -522,12 +585,15 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
 TrainingEstimate estimateTraining(const RunConfig& c, const JobControl& control) {
     validateTrainingConfig(c);
     TrainingEstimate e;
-    e.threads = resolveThreads(c.training.threads);
-    at::set_num_threads(e.threads);
+    ThreadPolicy threadPolicy(c.training.threads);
     const torch::Device device(resolveDevice(c.training.device));
     e.device = device.str();
     control.report("reading data", 0, 0);
     const Dataset d = buildDataset(c.data, control);
+    const ThreadChoice threads = threadPolicy.choose();
+    e.threads = threads.threads;
+    e.threadsReason = threads.reason;
+    at::set_num_threads(e.threads);
     const auto train = d.sessionsIn(Split::Train);
     if (train.empty()) throw InputError("data", 0, "no normal sessions to train on");
     const auto sequences = tokenize(train, d.vocabulary, c.model.maxSeqLen - 1, usesEndToken(c));

@@ -17,6 +17,7 @@ namespace logbert {
 struct TrainingSetup {
     std::string device;
     int threads = 0;
+    std::string threadsReason;         ///< why that many (engine/runtime/thread_policy.h)
     std::int64_t parameters = 0;
     std::size_t vocabularySize = 0;
     std::size_t trainSequences = 0, validationSequences = 0;
@@ -24,6 +25,16 @@ struct TrainingSetup {
     std::int64_t stepsPerEpoch = 0, totalSteps = 0;
     std::int64_t startStep = 0;        ///< > 0 when resuming
     std::string initFrom;              ///< transfer-learning summary, "" when training from scratch
+};
+
+/// Where one optimizer step's time went, in seconds.
+struct StepPhases {
+    double batching = 0;  ///< masking, tensors, learning rate
+    double forward = 0;   ///< the encoder, and the centre sum
+    double loss = 0;      ///< MLKP head and cross-entropy, VHM distance
+    double backward = 0;  ///< gradients and clipping
+    double optimizer = 0; ///< AdamW, and reading the loss values
+    double total() const { return batching + forward + loss + backward + optimizer; }
 };
 
 /// Reported after every optimizer step. Loss figures are this step's; rates are smoothed.
@@ -35,6 +46,8 @@ struct TrainingStep {
     double learningRate = 0;
     double sequencesPerSecond = 0, tokensPerSecond = 0;
     double elapsedSeconds = 0, etaSeconds = 0;
+    StepPhases phases;                 ///< this step's
+    double flops = 0;                  ///< this step's model FLOPs (engine/model/model_flops.h)
 };
 
 /// Reported at the end of every epoch.
@@ -53,6 +66,8 @@ struct TrainingCallbacks {
     std::function<void(const TrainingEpoch&)> onEpoch;
     std::function<void(const MetricsRow&)> onMetricsRow; ///< every row written to metrics.csv
     std::function<void(const std::string&)> onMessage;   ///< one-line notes (checkpoint saved, ...)
+    /// `training.threads: auto` changed the count because the machine's load changed.
+    std::function<void(int threads, const std::string& reason)> onThreadsChanged;
 };
 
 struct TrainingParams {
@@ -106,6 +121,7 @@ struct TrainingEstimate {
     double modelMegabytes = 0;        ///< weights, gradients and AdamW's two moments (float32)
     double peakRssMegabytes = 0;      ///< of this process after the timed steps
     int threads = 0;
+    std::string threadsReason;
     std::string device;
 };
 /// Reads the data, builds the model and times 3 steps (after one warm-up). InputError, Cancelled.
