@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include "engine/demo/demo_generator.h"
+#include "engine/training/run_folder.h"
 #include "ui/main_window.h"
 #include "ui/run_page.h"
 #include "widgets/live_chart.h"
@@ -76,6 +77,15 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
         QVERIFY(button(page, "Start")->isEnabled());
         QVERIFY(QFileInfo::exists(dir.filePath("runs")));
+        // The thread count and its reason, as the engine stored them in run.json.
+        const auto* threads = page.findChild<QLabel*>("threadsStatus");
+        QVERIFY(threads && !threads->isHidden());
+        const RunInfo info = RunInfo::load(page.runner()->runDir().toStdString());
+        QVERIFY(!info.threadsReason.empty());
+        QCOMPARE(threads->text(), QString("%1 thread%2 · %3")
+                                      .arg(info.threads)
+                                      .arg(info.threads == 1 ? "" : "s")
+                                      .arg(QString::fromStdString(info.threadsReason)));
         // The data file is remembered for File > Open recent.
         QVERIFY(QSettings().value("recent/data").toStringList().contains(dir.filePath("demo/demo.yaml")));
     }

@@ -3,6 +3,8 @@
 
 #include "engine/model/logbert_model.h"
 
+#include "engine/model/cpu_dropout.h"
+
 #include <cmath>
 
 namespace logbert {
@@ -29,16 +31,15 @@ EncoderLayerImpl::EncoderLayerImpl(const LogBertOptions& o)
 }
 
 torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& keyBias) {
-    namespace F = torch::nn::functional;
     const auto B = x.size(0), L = x.size(1), D = x.size(2);
     auto qkv = qkv_(norm1_(x)).view({B, L, 3, heads_, headDim_}).permute({2, 0, 3, 1, 4});
     auto q = qkv[0], k = qkv[1], v = qkv[2]; // [B, H, L, d]
     auto scores = torch::matmul(q, k.transpose(-2, -1)).mul_(1.0 / std::sqrt(double(headDim_))).add_(keyBias);
-    auto weights = F::dropout(torch::softmax(scores, -1), F::DropoutFuncOptions().p(dropout_).training(is_training()));
+    auto weights = logbert::dropout(torch::softmax(scores, -1), dropout_, is_training());
     auto context = torch::matmul(weights, v).transpose(1, 2).reshape({B, L, D});
-    auto h = x + F::dropout(out_(context), F::DropoutFuncOptions().p(dropout_).training(is_training()));
+    auto h = x + logbert::dropout(out_(context), dropout_, is_training());
     auto ff = ff2_(torch::gelu(ff1_(norm2_(h))));
-    return h + F::dropout(ff, F::DropoutFuncOptions().p(dropout_).training(is_training()));
+    return h + logbert::dropout(ff, dropout_, is_training());
 }
 
 LogBertImpl::LogBertImpl(const LogBertOptions& o) : options_(o) {
@@ -64,7 +65,7 @@ LogBertImpl::LogBertImpl(const LogBertOptions& o) : options_(o) {
 torch::Tensor LogBertImpl::forward(const torch::Tensor& tokens, const torch::Tensor& padding) {
     const auto L = tokens.size(1);
     auto x = tokenEmbedding_(tokens) + positions_.narrow(0, 0, L).unsqueeze(0);
-    x = dropout_(x);
+    x = logbert::dropout(x, options_.dropout(), is_training());
     // Additive key mask: padded keys get -inf. Column 0 ([DIST]) is never padded, so no row is
     // fully masked (which would give NaN).
     auto keyBias = torch::zeros(padding.sizes(), x.options())

@@ -31,11 +31,17 @@ double measureMatmulGflops() {
     torch::NoGradGuard noGrad;
     auto a = torch::randn({256, 512});
     auto b = torch::randn({512, 512});
-    auto c = torch::mm(a, b); // warm-up
-    const int reps = 20;
-    auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < reps; ++i) c = torch::mm(a, b);
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    auto c = torch::mm(a, b);
+    for (int i = 0; i < 3; ++i) c = torch::mm(a, b); // warm-up: caches, thread start
+    // At ~100 GFLOP/s one product takes ~1 ms: time enough of them for a stable figure.
+    int reps = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    double s = 0;
+    do {
+        for (int i = 0; i < 10; ++i) c = torch::mm(a, b);
+        reps += 10;
+        s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    } while (s < 0.25);
     return 2.0 * 256 * 512 * 512 * reps / s / 1e9;
 }
 

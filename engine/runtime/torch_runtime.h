@@ -24,7 +24,7 @@ struct TorchRuntimeInfo {
 TorchRuntimeInfo torchRuntimeInfo(bool measure);
 
 /// GFLOP/s of a 256x512 by 512x512 float matrix product on the CPU at the calling thread's
-/// thread count: the ceiling that model FLOP utilisation is measured against (~0.2 s).
+/// thread count: the ceiling that model FLOP utilisation is measured against (~0.25 s).
 double measureMatmulGflops();
 
 /// Resolves a device setting (auto | cpu | cuda | mps) to what will be used; throws InputError
