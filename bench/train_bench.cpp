@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -32,6 +33,8 @@
 #include "engine/config/run_config.h"
 #include "engine/detection/evaluation.h"
 #include "engine/platform/process_memory.h"
+#include "engine/runtime/thread_policy.h"
+#include "engine/runtime/torch_runtime.h"
 #include "engine/training/run_folder.h"
 #include "engine/training/training_job.h"
 
@@ -62,7 +65,7 @@ struct Figures {
     std::size_t sequences = 0;
     int threadsUsed = 0;
     std::string threadsReason;
-    double mfu = 0, matmulGflops = 0, modelGflops = 0;
+    double modelGflops = 0; ///< model FLOPs per second of the steps
     StepPhases phases; ///< summed over the epoch's steps
     std::int64_t steps = 0;
 };
@@ -109,8 +112,6 @@ Figures train(const Case& c, const std::string& runDir, int threads, int epochs)
     f.sequencesPerSecond = double(f.sequences) / f.epochSeconds;
     f.tokensPerSecond = tokens;
     f.modelGflops = info.modelGflopsPerSecond;
-    f.matmulGflops = info.matmulGflops;
-    f.mfu = info.matmulGflops > 0 ? info.modelGflopsPerSecond / info.matmulGflops : 0;
     return f;
 }
 
@@ -219,8 +220,17 @@ int main(int argc, char** argv) {
 
     std::printf("model: hidden 256, 4 layers, 4 heads (test preset), %d epoch(s) per figure; busy: one spinning "
                 "process on CPU %d\n\n", epochs, lastCpu());
-    std::printf("%-40s %-5s %-7s %8s %9s %8s %8s %6s %8s %8s\n", "case", "load", "threads", "seq/s", "tokens/s",
-                "epoch s", "estimate", "MFU %", "matmul", "peak MiB");
+    // The machine's limit per thread count: the best of five idle matrix-product timings.
+    std::map<int, double> ceiling;
+    for (int threads : threadCounts) {
+        const int used = threads > 0 ? threads : cpuBudget().cpus;
+        for (int i = 0; i < 5; ++i) ceiling[used] = std::max(ceiling[used], measureMatmulGflops(used));
+    }
+    std::printf("matrix-product ceiling (256x512x512 float, best of 5, idle):");
+    for (const auto& [threads, gflops] : ceiling) std::printf("  %d thread%s %.1f GFLOP/s", threads, threads == 1 ? "" : "s", gflops);
+    std::printf("\nMFU: the steps' model FLOP/s over the idle ceiling at the thread count used\n\n");
+    std::printf("%-40s %-5s %-7s %8s %9s %8s %8s %8s %6s %8s\n", "case", "load", "threads", "seq/s", "tokens/s",
+                "epoch s", "estimate", "model GF", "MFU %", "peak MiB");
     std::vector<std::pair<std::string, Figures>> breakdown;
     for (const Case& c : all) {
         if (!contains(cases, c.name)) continue;
@@ -231,9 +241,11 @@ int main(int argc, char** argv) {
                 if (load == "busy") busy = std::make_unique<BusyProcess>(lastCpu());
                 const Figures f = train(c, work + "/" + c.name, threads, epochs);
                 busy.reset();
-                std::printf("%-40s %-5s %-7s %8.1f %9.0f %8.1f %8.1f %6.1f %8.1f %8.0f\n", c.label.c_str(), load.c_str(),
+                const double limit = ceiling.count(f.threadsUsed) ? ceiling[f.threadsUsed] : 0;
+                std::printf("%-40s %-5s %-7s %8.1f %9.0f %8.1f %8.1f %8.1f %6.1f %8.0f\n", c.label.c_str(), load.c_str(),
                             threadsText(threads, f.threadsUsed).c_str(), f.sequencesPerSecond, f.tokensPerSecond,
-                            f.epochSeconds, f.estimatedEpochSeconds, 100 * f.mfu, f.matmulGflops, peakRssMiB());
+                            f.epochSeconds, f.estimatedEpochSeconds, f.modelGflops,
+                            limit > 0 ? 100 * f.modelGflops / limit : 0.0, peakRssMiB());
                 std::fflush(stdout);
                 if (load == "idle") breakdown.emplace_back(c.name + " " + threadsText(threads, f.threadsUsed), f);
             }

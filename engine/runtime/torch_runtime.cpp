@@ -27,7 +27,8 @@ TorchRuntimeInfo torchRuntimeInfo(bool measure) {
     return info;
 }
 
-double measureMatmulGflops() {
+double measureMatmulGflops(int threads) {
+    if (threads > 0) at::set_num_threads(threads);
     torch::NoGradGuard noGrad;
     auto a = torch::randn({256, 512});
     auto b = torch::randn({512, 512});

@@ -23,9 +23,9 @@ struct TorchRuntimeInfo {
 /// Queries LibTorch; `measure` also times a small matrix product.
 TorchRuntimeInfo torchRuntimeInfo(bool measure);
 
-/// GFLOP/s of a 256x512 by 512x512 float matrix product on the CPU at the calling thread's
-/// thread count: the ceiling that model FLOP utilisation is measured against (~0.25 s).
-double measureMatmulGflops();
+/// GFLOP/s of a 256x512 by 512x512 float matrix product on the CPU at `threads` (0: the calling
+/// thread's count): the ceiling that model FLOP utilisation is measured against (~0.25 s).
+double measureMatmulGflops(int threads = 0);
 
 /// Resolves a device setting (auto | cpu | cuda | mps) to what will be used; throws InputError
 /// when a device is asked for that this build or machine lacks.
