@@ -52,6 +52,38 @@ private slots:
         QTEST(c.training.batchSize, "batch");
     }
 
+    void everyExampleLoads() {
+        // The README's commands use these files: each must load as it is written.
+        qputenv("LOGBERT_DATASETS", dir.path().toUtf8()); // paths are only resolved, not read
+        int runFiles = 0;
+        for (const QFileInfo& f : QDir(QString(LOGBERT_SOURCE_DIR) + "/examples").entryInfoList({"*.yaml"}, QDir::Files)) {
+            ConfigSources s;
+            const std::string path = f.absoluteFilePath().toStdString();
+            (isRunFile(path) ? s.runFile : s.dataFile) = path;
+            if (!isRunFile(path)) s.presetName = "test";
+            runFiles += isRunFile(path);
+            try {
+                const RunConfig c = loadRunConfig(s);
+                QCOMPARE(c.data.name, std::string("hdfs-deeplog"));
+            } catch (const InputError& e) {
+                QFAIL(qPrintable(f.fileName() + ": " + QString::fromStdString(e.what())));
+            }
+        }
+        QVERIFY(runFiles >= 2);
+        ConfigSources distinct;
+        distinct.runFile = std::string(LOGBERT_SOURCE_DIR) + "/examples/hdfs-deeplog-distinct.yaml";
+        QCOMPARE(loadRunConfig(distinct).training.duplicates, std::string("once"));
+    }
+
+    void duplicatesTakeOneOfThreeModes() {
+        QCOMPARE(loadText("preset: test\n").training.duplicates, std::string("keep"));
+        QCOMPARE(loadText("preset: test\ntraining: {duplicates: weighted}\n").training.duplicates, std::string("weighted"));
+        const QString error = testsupport::inputErrorOf([&] { loadText("preset: test\ntraining: {duplicates: yes}\n"); });
+        QVERIFY2(error.contains("training.duplicates") && error.contains("keep, once, weighted"), qPrintable(error));
+        // The resolved config says which mode ran.
+        QVERIFY(loadText("preset: test\n", {"training.duplicates=once"}).toYaml().find("duplicates: once") != std::string::npos);
+    }
+
     void presetsOnDiskMatchTheEmbeddedOnes() {
         QCOMPARE(presetNames(), (std::vector<std::string>{"full", "mid", "test"}));
         for (const auto& n : presetNames()) {

@@ -66,6 +66,11 @@ private slots:
                  qPrintable(page.estimateText()));
 
         QSignalSpy finished(page.runner(), &TrainingRunner::finished);
+        // The setup line as the page showed it (progress text replaces it a moment later).
+        QString setupLine;
+        const auto* status = page.findChild<QLabel*>("runStatus");
+        QVERIFY(status);
+        connect(page.runner(), &TrainingRunner::setupReady, this, [&] { setupLine = status->text(); });
         page.start();
         QTRY_VERIFY_WITH_TIMEOUT(page.lossChart()->pointCount(page.lossSeries()) > 20, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(page.resourceChart()->pointCount(page.cpuSeries()) > 1, 5000);
@@ -86,6 +91,11 @@ private slots:
                                       .arg(info.threads)
                                       .arg(info.threads == 1 ? "" : "s")
                                       .arg(QString::fromStdString(info.threadsReason)));
+        // Device, parameters and training sequences, as run.json has them.
+        QCOMPARE(setupLine, QString("%1, %2 parameters, %3 training sequences")
+                                .arg(QString::fromStdString(info.device))
+                                .arg(QLocale().toString(qlonglong(info.parameters)))
+                                .arg(info.trainSequences));
         // The data file is remembered for File > Open recent.
         QVERIFY(QSettings().value("recent/data").toStringList().contains(dir.filePath("demo/demo.yaml")));
     }

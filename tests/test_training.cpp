@@ -149,6 +149,26 @@ private slots:
         QCOMPARE(why, std::string("not evaluated yet"));
     }
 
+    void repeatedSessionsScoreLikeTheirFirstCopy() {
+        // The scorer scores each distinct key list once and hands its score to every copy.
+        SessionScorer scorer(runDir("tiny"));
+        const Dataset d = buildDataset(tinyConfig().data);
+        auto sessions = d.sessionsIn(Split::Test);
+        const auto once = scorer.score(sessions);
+        auto twice = sessions;
+        twice.insert(twice.end(), sessions.rbegin(), sessions.rend());
+        const auto again = scorer.score(twice);
+        QCOMPARE(again.size(), 2 * once.size());
+        for (std::size_t i = 0; i < once.size(); ++i) {
+            for (const auto* s : {&again[i], &again[again.size() - 1 - i]}) {
+                QCOMPARE(s->distance, once[i].distance);
+                QCOMPARE(s->missesAt(9), once[i].missesAt(9));
+                QCOMPARE(s->masked, once[i].masked);
+                QCOMPARE(s->keys, std::uint32_t(sessions[i]->keys.size()));
+            }
+        }
+    }
+
     void resumeContinuesExactly() {
         // Cancel after step 50, resume, and compare with the uninterrupted run of the same config.
         std::atomic<bool> cancel{false};
@@ -191,6 +211,28 @@ private slots:
             QCOMPARE(sa[i].missesAt(9), sb[i].missesAt(9));
             QCOMPARE(sa[i].distance, sb[i].distance);
         }
+    }
+
+    void distinctSequencesTrainEachOncePerEpoch() {
+        TrainingSetup setup;
+        TrainingCallbacks cb;
+        cb.onSetup = [&](const TrainingSetup& s) { setup = s; };
+        TrainingJob job({tinyConfig({"training.duplicates=once", "training.batch_size=8", "training.num_epochs=10"}), runDir("distinct"), false}, cb);
+        const TrainingSummary summary = job.run();
+        const RunInfo merged = RunInfo::load(runDir("distinct")), plain = RunInfo::load(runDir("tiny"));
+        // Every training sequence is represented; each distinct one is a row once per epoch.
+        QCOMPARE(merged.trainSequences, plain.trainSequences);
+        QVERIFY2(merged.distinctTrainSequences > 0 && merged.distinctTrainSequences < merged.trainSequences,
+                 qPrintable(QString("%1 of %2").arg(merged.distinctTrainSequences).arg(merged.trainSequences)));
+        QCOMPARE(plain.distinctTrainSequences, std::uint64_t(0));
+        QCOMPARE(setup.distinctTrainSequences, std::size_t(merged.distinctTrainSequences));
+        QCOMPARE(setup.stepsPerEpoch, std::int64_t((merged.distinctTrainSequences + 7) / 8));
+        QCOMPARE(summary.steps, 10 * setup.stepsPerEpoch);
+        QVERIFY(readAll(runFilePath(runDir("distinct"), run_files::kConfig)).find("duplicates: once") != std::string::npos);
+        const Confusion& c = evaluateRun(runDir("distinct"), job.dataset()).detector("logbert")->test;
+        qInfo("distinct sequences: %llu of %llu, %lld steps; F1 %.3f", (unsigned long long)merged.distinctTrainSequences,
+              (unsigned long long)merged.trainSequences, (long long)summary.steps, c.f1());
+        QVERIFY2(c.f1() >= 0.85, qPrintable(QString::number(c.f1())));
     }
 
     void resumeOfAFinishedRunDoesNothing() {

@@ -50,9 +50,11 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
     buildForm();
     connect(runner_, &TrainingRunner::setupReady, this, [this](const TrainingSetup& s) {
         progress_->setRange(0, int(s.totalSteps));
-        status_->setText(QString("%1, %2 parameters, %3 training sequences")
+        QString sequences = QString("%1 training sequences").arg(s.trainSequences);
+        if (s.distinctTrainSequences) sequences += QString(" (%1 distinct, each once per epoch)").arg(s.distinctTrainSequences);
+        status_->setText(QString("%1, %2 parameters, %3")
                              .arg(QString::fromStdString(s.device))
-                             .arg(QLocale().toString(qlonglong(s.parameters))).arg(s.trainSequences));
+                             .arg(QLocale().toString(qlonglong(s.parameters))).arg(sequences));
         showThreads(s.threads, QString::fromStdString(s.threadsReason));
     });
     connect(runner_, &TrainingRunner::threadsChanged, this, &RunPage::showThreads);
@@ -222,6 +224,7 @@ void RunPage::buildForm() {
     chartControls->addWidget(showVhm);
     progress_ = new QProgressBar;
     status_ = new QLabel("Ready");
+    status_->setObjectName("runStatus");
     threadsStatus_ = new QLabel;
     threadsStatus_->setObjectName("threadsStatus");
     threadsStatus_->setWordWrap(true);

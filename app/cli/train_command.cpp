@@ -36,6 +36,11 @@ int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
                      s.device.c_str(), s.threads, s.threads == 1 ? "" : "s", s.threadsReason.c_str(),
                      (long long)s.parameters, s.vocabularySize, s.trainSequences,
                      s.validationSequences, (long long)s.stepsPerEpoch);
+        if (s.distinctTrainSequences)
+            std::fprintf(stderr, "training on the %zu distinct sequences once per epoch, %s (training.duplicates: %s)\n",
+                         s.distinctTrainSequences,
+                         params.config.training.duplicates == "weighted" ? "each weighted by how often it occurs" : "all alike",
+                         params.config.training.duplicates.c_str());
         if (s.longSessionsSplit)
             std::fprintf(stderr, "%zu sessions are longer than max_seq_len - 1 and are trained as consecutive pieces\n",
                          s.longSessionsSplit);

@@ -258,6 +258,9 @@ const std::vector<Field>& schema() {
         {"training.early_stopping_patience", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.earlyStoppingPatience = int(asInt(e, k, 0, 100000)); }},
         {"training.log_every", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.logEvery = int(asInt(e, k, 1, 1000000)); }},
         {"training.checkpoint_seconds", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.checkpointSeconds = asFloat(e, k, {0, 1e7, true, false}); }},
+        {"training.duplicates", [](RunConfig& c, const Entry& e, const std::string& k) {
+             c.training.duplicates = std::vector<std::string>{"keep", "once", "weighted"}[std::size_t(asChoice(e, k, {"keep", "once", "weighted"}))];
+         }},
         {"training.init_from", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.initFrom = resolvePath(e, k, asString(e, k)); }},
         {"detection.top_g", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.topG = int(asInt(e, k, 1, 100000)); }},
         {"detection.mask_passes", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.maskPasses = int(asInt(e, k, 1, 64)); }},
@@ -680,7 +683,8 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "grad_clip" << YAML::Value << training.gradClip
         << YAML::Key << "early_stopping_patience" << YAML::Value << training.earlyStoppingPatience
         << YAML::Key << "log_every" << YAML::Value << training.logEvery
-        << YAML::Key << "checkpoint_seconds" << YAML::Value << training.checkpointSeconds;
+        << YAML::Key << "checkpoint_seconds" << YAML::Value << training.checkpointSeconds
+        << YAML::Key << "duplicates" << YAML::Value << Text{training.duplicates};
     if (!training.initFrom.empty()) out << YAML::Key << "init_from" << YAML::Value << Text{training.initFrom};
     out << YAML::EndMap;
     out << YAML::Key << "detection" << YAML::Value << YAML::BeginMap

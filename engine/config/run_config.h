@@ -94,6 +94,12 @@ struct TrainingConfig {
     int logEvery = 10;           ///< steps per metrics.csv row
     double checkpointSeconds = 60; ///< seconds between checkpoints (also at every epoch end)
     std::string initFrom;        ///< run folder whose weights start this run (transfer learning)
+    /// Identical training sequences (engine/model/distinct_sequences.h): "keep" trains every copy
+    /// (the paper); "once" trains each distinct sequence once per epoch, all alike, so rare normal
+    /// patterns weigh as much as common ones; "weighted" trains each once with its losses weighted
+    /// by its count (the objective of "keep" in fewer steps).
+    std::string duplicates = "keep";
+    bool mergesDuplicates() const { return duplicates != "keep"; }
 };
 
 /// The `detection:` section: how sessions are scored and flagged.

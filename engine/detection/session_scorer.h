@@ -64,6 +64,9 @@ public:
                                     int threads = 0) const;
 
 private:
+    /// score() on sessions whose key lists all differ.
+    std::vector<SessionScore> scoreDistinct(const std::vector<const Session*>& sessions, const JobControl& control,
+                                            int threads) const;
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -95,6 +95,11 @@ BatchTensors toTensors(const ModelBatch& b, const torch::Device& device) {
     const auto m = std::int64_t(b.maskedIndex.size());
     t.maskedIndex = torch::from_blob(const_cast<std::int64_t*>(b.maskedIndex.data()), {m}, i64).clone();
     t.targets = torch::from_blob(const_cast<std::int64_t*>(b.targets.data()), {m}, i64).clone();
+    if (!b.rowWeights.empty()) {
+        auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+        t.rowWeights = torch::from_blob(const_cast<float*>(b.rowWeights.data()), {b.rows}, f32).clone().to(device);
+        t.targetWeights = torch::from_blob(const_cast<float*>(b.targetWeights.data()), {m}, f32).clone().to(device);
+    }
     if (device != torch::kCPU) {
         t.tokens = t.tokens.to(device);
         t.padding = t.padding.to(device);

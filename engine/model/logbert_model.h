@@ -79,6 +79,7 @@ TORCH_MODULE(LogBert);
 /// Tensors of a ModelBatch on a device.
 struct BatchTensors {
     torch::Tensor tokens, padding, maskedIndex, targets;
+    torch::Tensor rowWeights, targetWeights; ///< undefined when the batch has no weights
 };
 BatchTensors toTensors(const ModelBatch& batch, const torch::Device& device);
 

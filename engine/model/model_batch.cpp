@@ -78,11 +78,22 @@ ModelBatch emptyBatch(const std::vector<TokenSequence>& sequences, const std::ve
     return b;
 }
 
+/// Row and target weights from the sequences' counts; none when every count is 1, so that a run
+/// without merged sequences computes exactly the unweighted means.
+void addCountWeights(const std::vector<TokenSequence>& sequences, ModelBatch& b) {
+    bool merged = false;
+    for (auto i : b.items) merged |= sequences[i].count != 1;
+    if (!merged) return;
+    for (auto i : b.items) b.rowWeights.push_back(float(sequences[i].count));
+    b.targetWeights.reserve(b.maskedIndex.size());
+    for (auto flat : b.maskedIndex) b.targetWeights.push_back(b.rowWeights[std::size_t(flat / b.length)]);
+}
+
 } // namespace
 
 ModelBatch trainingBatch(const std::vector<TokenSequence>& sequences,
                          const std::vector<std::uint32_t>& rows, double maskRatio,
-                         std::int32_t vocabularySize, std::uint64_t seed) {
+                         std::int32_t vocabularySize, std::uint64_t seed, bool weighByCount) {
     ModelBatch b = emptyBatch(sequences, rows);
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -105,6 +116,7 @@ ModelBatch trainingBatch(const std::vector<TokenSequence>& sequences,
             b.targets.push_back(seq[k]);
         }
     }
+    if (weighByCount) addCountWeights(sequences, b);
     return b;
 }
 

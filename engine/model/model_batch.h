@@ -15,6 +15,7 @@ struct TokenSequence {
     std::vector<std::int32_t> tokens;
     std::uint32_t session = 0; ///< index into the session list it was made from
     std::uint32_t offset = 0;  ///< position of tokens[0] in the session's key list
+    std::uint32_t count = 1;   ///< identical sequences this one stands for (distinct_sequences.h)
 };
 
 /// Tokenizes sessions, each followed by [END] when `endToken` is set. A session with more than
@@ -32,6 +33,9 @@ struct ModelBatch {
     std::vector<std::int64_t> maskedIndex;
     std::vector<std::int64_t> targets; ///< true token at each masked position
     std::vector<std::uint32_t> items;  ///< which TokenSequence each row holds
+    /// Training with weighByCount, when some row stands for several identical sequences: each
+    /// row's count, and the count of the row of each masked target. Empty otherwise.
+    std::vector<float> rowWeights, targetWeights;
 };
 
 /// Groups sequences of similar length into batches (length bucketing) in an order that depends
@@ -42,10 +46,11 @@ std::vector<std::vector<std::uint32_t>> lengthBatches(const std::vector<TokenSeq
 
 /// BERT masking for training: each key is chosen with probability maskRatio (at least one per
 /// row); a chosen key becomes [MASK] 80% of the time, a random key 10%, and stays 10%.
-/// Deterministic for a given seed.
+/// Deterministic for a given seed. With `weighByCount`, rows of merged sequences carry their
+/// counts as weights (ModelBatch::rowWeights).
 ModelBatch trainingBatch(const std::vector<TokenSequence>& sequences,
                          const std::vector<std::uint32_t>& rows, double maskRatio,
-                         std::int32_t vocabularySize, std::uint64_t seed);
+                         std::int32_t vocabularySize, std::uint64_t seed, bool weighByCount = false);
 
 /// Detection masking: key position p (in the session) is masked in pass p mod passes, so the
 /// passes together score every key exactly once, with no randomness. Rows are (sequence, pass).

@@ -60,6 +60,7 @@ void RunInfo::save(const std::string& runDir) const {
         .field("vocabulary_size", vocabularySize)
         .field("train_sequences", trainSequences)
         .field("validation_sequences", validationSequences)
+        .field("distinct_train_sequences", distinctTrainSequences)
         .field("epochs_done", epochsDone)
         .field("num_epochs", numEpochs)
         .field("steps", steps)
@@ -110,6 +111,7 @@ RunInfo RunInfo::load(const std::string& runDir) {
     get("vocabulary_size", info.vocabularySize);
     get("train_sequences", info.trainSequences);
     get("validation_sequences", info.validationSequences);
+    get("distinct_train_sequences", info.distinctTrainSequences);
     get("epochs_done", info.epochsDone);
     get("num_epochs", info.numEpochs);
     get("steps", info.steps);

@@ -41,6 +41,7 @@ struct RunInfo {
     std::int64_t parameters = 0;
     std::uint64_t vocabularySize = 0;
     std::uint64_t trainSequences = 0, validationSequences = 0;
+    std::uint64_t distinctTrainSequences = 0; ///< rows per epoch when training.duplicates merges them; 0 under keep
     int epochsDone = 0;
     int numEpochs = 0;
     std::int64_t steps = 0;

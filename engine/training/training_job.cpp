@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <sstream>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "engine/core/hashing.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/csv.h"
+#include "engine/model/distinct_sequences.h"
 #include "engine/model/logbert_model.h"
 #include "engine/model/model_flops.h"
 #include "engine/model/model_store.h"
@@ -22,6 +24,7 @@
 #include "engine/runtime/torch_runtime.h"
 #include "engine/training/checkpoint.h"
 #include "engine/training/run_folder.h"
+#include "engine/training/training_losses.h"
 
 namespace logbert {
 namespace fs = std::filesystem;
@@ -45,11 +48,25 @@ LossParts forwardLoss(LogBert& model, const BatchTensors& t, const torch::Tensor
     auto hidden = model->forward(t.tokens, t.padding);
     LossParts parts;
     parts.dist = hidden.select(1, 0);
-    parts.mlkp = t.targets.numel() > 0
-                     ? torch::nn::functional::cross_entropy(model->maskedLogits(hidden, t.maskedIndex), t.targets)
-                     : torch::zeros({}, hidden.options());
-    parts.vhm = (parts.dist - centre).pow(2).sum(1).mean();
+    parts.mlkp = t.targets.numel() > 0 ? maskedKeyLoss(model->maskedLogits(hidden, t.maskedIndex), t)
+                                       : torch::zeros({}, hidden.options());
+    parts.vhm = hypersphereLoss(parts.dist, centre, t);
     return parts;
+}
+
+/// The training sequences of `sessions`, merged into distinct ones when the config asks for it.
+std::vector<TokenSequence> trainingSequences(const RunConfig& c, const Dataset& d, const std::vector<const Session*>& sessions) {
+    auto sequences = tokenize(sessions, d.vocabulary, c.model.maxSeqLen - 1, usesEndToken(c));
+    if (c.training.mergesDuplicates()) sequences = mergeIdenticalSequences(std::move(sequences));
+    return sequences;
+}
+
+void checkBatchSize(const TrainingConfig& tc, const std::vector<TokenSequence>& sequences) {
+    if (std::size_t(tc.batchSize) <= sequences.size()) return;
+    throw InputError("training.batch_size", 0,
+                     std::to_string(tc.batchSize) + " is larger than the " + std::to_string(sequences.size()) +
+                         (tc.mergesDuplicates() ? " distinct" : "") +
+                         " training sequences; lower training.batch_size or add data");
 }
 
 void writeTemplates(const std::string& path, const Dataset& d) {
@@ -207,7 +224,8 @@ struct TrainingJob::Impl {
             phase = std::chrono::duration<double>(now - mark).count();
             mark = now;
         };
-        auto batch = trainingBatch(sequences, rows, tc.maskRatio, vocabularySize, derivedSeed(tc.seed, kMaskSalt, std::uint64_t(step)));
+        auto batch = trainingBatch(sequences, rows, tc.maskRatio, vocabularySize, derivedSeed(tc.seed, kMaskSalt, std::uint64_t(step)),
+                                   tc.duplicates == "weighted");
         auto t = toTensors(batch, device);
         for (auto& group : optimizer->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
@@ -218,15 +236,16 @@ struct TrainingJob::Impl {
         {
             torch::NoGradGuard noGrad;
             // Summed on the device, accumulated in float64 on the CPU (MPS has no float64).
-            centreSum += dist.detach().sum(0).to(torch::kCPU).to(torch::kFloat64);
-            centreCount += double(batch.rows);
+            centreSum += centreContribution(dist.detach(), t).to(torch::kCPU).to(torch::kFloat64);
+            centreCount += batch.rowWeights.empty() ? double(batch.rows)
+                                                    : std::accumulate(batch.rowWeights.begin(), batch.rowWeights.end(), 0.0);
         }
         lap(out.phases.forward);
 
         // Epoch 1 has no finished pass yet: its centre is the running mean so far.
         torch::Tensor target = centreReady ? centre : (centreSum / centreCount).to(torch::kFloat32).to(device);
-        auto mlkp = torch::nn::functional::cross_entropy((*model)->maskedLogits(hidden, t.maskedIndex), t.targets);
-        auto vhm = (dist - target).pow(2).sum(1).mean();
+        auto mlkp = maskedKeyLoss((*model)->maskedLogits(hidden, t.maskedIndex), t);
+        auto vhm = hypersphereLoss(dist, target, t);
         auto loss = mlkp + tc.vhmWeight * vhm;
         lap(out.phases.loss);
 
@@ -300,12 +319,9 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
                          "no normal sessions to train on (LogBERT learns from normal sessions only)");
     const int maxKeys = c.model.maxSeqLen - 1;
     const bool endToken = usesEndToken(c);
-    const auto trainSeq = tokenize(train, d.vocabulary, maxKeys, endToken);
+    const auto trainSeq = trainingSequences(c, d, train);
     const auto validationSeq = tokenize(validationNormals, d.vocabulary, maxKeys, endToken);
-    if (std::size_t(tc.batchSize) > trainSeq.size())
-        throw InputError("training.batch_size", 0,
-                         std::to_string(tc.batchSize) + " is larger than the " + std::to_string(trainSeq.size()) +
-                             " training sequences; lower training.batch_size or add data");
+    checkBatchSize(tc, trainSeq);
 
     // Threads are adopted per thread: set them here, on the thread that runs the job.
     const ThreadChoice threads = threadPolicy.choose();
@@ -367,7 +383,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     info.threadsReason = threads.reason;
     info.parameters = (*model)->parameterCount();
     info.vocabularySize = d.vocabulary.size();
-    info.trainSequences = trainSeq.size();
+    info.trainSequences = sequencesRepresented(trainSeq);
+    info.distinctTrainSequences = tc.mergesDuplicates() ? trainSeq.size() : 0;
     info.validationSequences = validationSeq.size();
     info.numEpochs = tc.numEpochs;
     info.totalSteps = totalSteps;
@@ -381,7 +398,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
         setup.threadsReason = threads.reason;
         setup.parameters = info.parameters;
         setup.vocabularySize = d.vocabulary.size();
-        setup.trainSequences = trainSeq.size();
+        setup.trainSequences = info.trainSequences;
+        setup.distinctTrainSequences = info.distinctTrainSequences;
         setup.validationSequences = validationSeq.size();
         for (const Session* s : train) setup.longSessionsSplit += s->keys.size() + endToken > std::size_t(maxKeys);
         setup.stepsPerEpoch = stepsPerEpoch;
@@ -596,11 +614,8 @@ TrainingEstimate estimateTraining(const RunConfig& c, const JobControl& control)
     at::set_num_threads(e.threads);
     const auto train = d.sessionsIn(Split::Train);
     if (train.empty()) throw InputError("data", 0, "no normal sessions to train on");
-    const auto sequences = tokenize(train, d.vocabulary, c.model.maxSeqLen - 1, usesEndToken(c));
-    if (std::size_t(c.training.batchSize) > sequences.size())
-        throw InputError("training.batch_size", 0,
-                         std::to_string(c.training.batchSize) + " is larger than the " + std::to_string(sequences.size()) +
-                             " training sequences; lower training.batch_size or add data");
+    const auto sequences = trainingSequences(c, d, train);
+    checkBatchSize(c.training, sequences);
     torch::manual_seed(c.training.seed);
     LogBert model(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
     model->to(device);
@@ -608,7 +623,7 @@ TrainingEstimate estimateTraining(const RunConfig& c, const JobControl& control)
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(c.training.learningRate));
     e.parameters = model->parameterCount();
     e.vocabularySize = d.vocabulary.size();
-    e.trainSequences = sequences.size();
+    e.trainSequences = sequencesRepresented(sequences);
     e.modelMegabytes = double(e.parameters) * 4 * 4 / 1048576.0;
     const auto batches = lengthBatches(sequences, c.training.batchSize, c.training.seed);
     e.stepsPerEpoch = std::int64_t(batches.size());

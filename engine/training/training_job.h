@@ -21,6 +21,7 @@ struct TrainingSetup {
     std::int64_t parameters = 0;
     std::size_t vocabularySize = 0;
     std::size_t trainSequences = 0, validationSequences = 0;
+    std::size_t distinctTrainSequences = 0; ///< rows per epoch when training.duplicates merges them; 0 under keep
     std::size_t longSessionsSplit = 0; ///< sessions longer than max_seq_len - 1, trained as pieces
     std::int64_t stepsPerEpoch = 0, totalSteps = 0;
     std::int64_t startStep = 0;        ///< > 0 when resuming
