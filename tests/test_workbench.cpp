@@ -4,6 +4,7 @@
 // second run to the end and open its results, move the r control and see the metrics change,
 // open a flagged session (highlighted keys, raw lines), compare the two runs, export a report.
 #include <QFile>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -44,6 +45,22 @@ class TestWorkbench : public QObject {
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void firstWindowFitsTheScreenAndDarkDisablesVisibly() {
+        QSettings().clear(); // no saved geometry: the first start on this machine
+        {
+            MainWindow window(dir.path());
+            const QSize room = QGuiApplication::primaryScreen()->availableGeometry().size();
+            QVERIFY2(window.width() <= room.width() && window.height() <= room.height(),
+                     qPrintable(QString("%1x%2 on %3x%4").arg(window.width()).arg(window.height()).arg(room.width()).arg(room.height())));
+            window.setDarkPalette(true);
+            const QPalette p = qApp->palette();
+            for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+                QVERIFY(p.color(QPalette::Disabled, role) != p.color(QPalette::Active, role));
+            window.setDarkPalette(false);
+        }
         QSettings().clear();
     }
 

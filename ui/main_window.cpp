@@ -10,6 +10,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -69,7 +70,12 @@ MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     statusBar()->showMessage("workspace: " + workspace_);
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
-    if (!settings.contains("window/geometry")) resize(1400, 900);
+    if (!settings.contains("window/geometry")) {
+        // 1400 x 900, or what the screen has room for (a 13-inch laptop at 1280 x 800).
+        QSize size(1400, 900);
+        if (const QScreen* s = screen()) size = size.boundedTo(s->availableGeometry().size());
+        resize(size);
+    }
     // Every named splitter of the pages keeps where the user left it.
     for (auto* splitter : findChildren<QSplitter*>())
         if (!splitter->objectName().isEmpty())
@@ -176,6 +182,12 @@ void MainWindow::setDarkPalette(bool dark) {
         p.setColor(QPalette::ButtonText, Qt::white);
         p.setColor(QPalette::Highlight, QColor(42, 130, 218));
         p.setColor(QPalette::HighlightedText, Qt::black);
+        // Disabled controls must look disabled (a running job locks the form and Start).
+        const QColor grey(125, 125, 128);
+        for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+            p.setColor(QPalette::Disabled, role, grey);
+        p.setColor(QPalette::Disabled, QPalette::Base, QColor(40, 40, 42));
+        p.setColor(QPalette::Disabled, QPalette::Button, QColor(50, 50, 52));
     } else {
         p = qApp->style()->standardPalette();
     }
