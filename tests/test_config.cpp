@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Presets and run YAML: every preset loads, layers override, every kind of bad YAML says where.
 #include <QTemporaryDir>
+#include <QElapsedTimer>
 #include <QtTest>
+
+#include <filesystem>
+#include <sys/stat.h>
 
 #include "engine/config/presets.h"
 #include "engine/config/run_config.h"
 #include "engine/core/errors.h"
 #include "engine/core/utf8.h"
+#include "engine/training/run_summary.h"
 #include "test_support.h"
 
 using namespace logbert;
@@ -73,6 +78,52 @@ private slots:
         ConfigSources distinct;
         distinct.runFile = std::string(LOGBERT_SOURCE_DIR) + "/examples/hdfs-deeplog-distinct.yaml";
         QCOMPARE(loadRunConfig(distinct).training.duplicates, std::string("once"));
+    }
+
+    void yamlAliasesAndSpecialFilesAreBounded() {
+        // An alias inside the value it names recursed until SIGSEGV; nested aliases (billion
+        // laughs) stood for 10^9 values; /dev/zero was read until memory ran out, a FIFO forever.
+        const QString self = testsupport::inputErrorOf([&] { loadText("preset: test\na: &x [*x]\n"); });
+        QVERIFY2(self.contains("run.yaml:2:") && self.contains("nested deeper than 64"), qPrintable(self));
+        std::string laughs = "preset: test\nl0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+        for (int i = 1; i < 9; ++i) {
+            laughs += "l" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+            for (int k = 0; k < 10; ++k) laughs += (k ? ", *a" : "*a") + std::to_string(i - 1);
+            laughs += "]\n";
+        }
+        QElapsedTimer timer;
+        timer.start();
+        const QString bomb = testsupport::inputErrorOf([&] { loadText(laughs); });
+        QVERIFY2(bomb.contains("more than 100000 YAML values"), qPrintable(bomb));
+        qInfo("billion laughs refused after %lld ms", (long long)timer.elapsed());
+        const QString set = testsupport::inputErrorOf([&] { loadText("preset: test\n", {"training.seed=&x [*x]"}); });
+        QVERIFY2(set.startsWith("--set training.seed=&x [*x]: ") && set.contains("nested deeper"), qPrintable(set));
+        // Aliases within the limits still work.
+        QCOMPARE(loadText("preset: test\ndata: {name: &n demo}\nmodel: {end_token: on}\n").data.name, std::string("demo"));
+
+        ConfigSources device;
+        device.runFile = "/dev/zero";
+        const QString zero = testsupport::inputErrorOf([&] { loadRunConfig(device); });
+        QVERIFY2(zero.contains("not a regular file"), qPrintable(zero));
+        const std::string fifo = dir.filePath("pipe.yaml").toStdString();
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        ConfigSources pipe;
+        pipe.dataFile = fifo;
+        pipe.presetName = "test";
+        const QString blocked = testsupport::inputErrorOf([&] { loadRunConfig(pipe); }); // returns: never opened
+        QVERIFY2(blocked.contains("not a regular file"), qPrintable(blocked));
+        // Over the size cap: refused from its size, before reading it.
+        const std::string big = dir.filePath("big.yaml").toStdString();
+        std::filesystem::resize_file(testsupport::writeFile(dir.path(), "big.yaml", "preset: test\n"), (16u << 20) + 1);
+        ConfigSources huge;
+        huge.runFile = big;
+        const QString tooBig = testsupport::inputErrorOf([&] { loadRunConfig(huge); });
+        QVERIFY2(tooBig.contains("at most 16 MiB"), qPrintable(tooBig));
+        // A run folder's own files, read by the Compare page and by detect, are bounded too.
+        QDir(dir.path()).mkpath("run");
+        testsupport::writeFile(dir.filePath("run"), "config.yaml", "a: &x [*x]\n");
+        const QString run = testsupport::inputErrorOf([&] { loadRunSummary(dir.filePath("run").toStdString()); });
+        QVERIFY2(run.contains("config.yaml:1:") && run.contains("nested deeper"), qPrintable(run));
     }
 
     void duplicatesTakeOneOfThreeModes() {

@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sys/stat.h>
 
 #include "engine/demo/demo_generator.h"
 #include "test_support.h"
@@ -120,6 +121,25 @@ private slots:
                                         << "malformed.yaml:2: malformed YAML";
         QTest::newRow("--set wrong type") << QStringList{"dataset", d + "/heads.yaml", "--set", "training.batch_size=eight"}
                                           << "--set training.batch_size=eight: training.batch_size: expected an integer, found 'eight'";
+
+        // Bounded YAML and config files that are not regular files (issue 13, classes 1 and 2).
+        QTest::newRow("YAML alias inside itself") << QStringList{"dataset", path("self_alias.yaml", "preset: test\na: &x [*x]\n")}
+                                                  << "self_alias.yaml:2: YAML nested deeper than 64 levels";
+        std::string laughs = "preset: test\nl0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+        for (int i = 1; i < 9; ++i) {
+            laughs += "l" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+            for (int k = 0; k < 10; ++k) laughs += (k ? ", *a" : "*a") + std::to_string(i - 1);
+            laughs += "]\n";
+        }
+        QTest::newRow("YAML billion laughs") << QStringList{"dataset", path("laughs.yaml", laughs)}
+                                             << "laughs.yaml:2: more than 100000 YAML values once its aliases";
+        QTest::newRow("--set alias inside itself") << QStringList{"dataset", d + "/heads.yaml", "--set", "training.seed=&x [*x]"}
+                                                   << "--set training.seed=&x [*x]: YAML nested deeper than 64 levels";
+        QTest::newRow("/dev/zero as YAML") << QStringList{"dataset", "/dev/zero"}
+                                           << "/dev/zero: is not a regular file (a FIFO, socket or device); expected a YAML file";
+        ::mkfifo((ds + "/fifo.yaml").c_str(), 0600);
+        QTest::newRow("FIFO as YAML") << QStringList{"dataset", d + "/fifo.yaml"}
+                                      << "fifo.yaml: is not a regular file";
 
         // Datasets a model cannot train on.
         path("anomalies_only", deeplogSessions(40));

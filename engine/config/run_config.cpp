@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "engine/config/presets.h"
+#include "engine/config/yaml_limits.h"
 #include "engine/core/errors.h"
 #include "engine/core/utf8.h"
 #include "engine/parsing/log_format.h"
@@ -355,6 +356,7 @@ YAML::Node parseYaml(const std::string& text, const std::string& source) {
     try {
         YAML::Node root = YAML::Load(text);
         if (root.IsNull()) return YAML::Node(YAML::NodeType::Map);
+        checkYamlLimits(root, source);
         if (!root.IsMap()) throw InputError(source, long(root.Mark().line) + 1, "expected a YAML mapping at the top level");
         checkScalarsAreUtf8(root, source);
         return root;
@@ -364,14 +366,7 @@ YAML::Node parseYaml(const std::string& text, const std::string& source) {
 }
 
 std::string readText(const std::string& path) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw InputError(path, 0, "no such file");
-    if (fs::is_directory(path, ec)) throw InputError(path, 0, "is a directory; expected a YAML file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, "cannot open");
-    std::ostringstream s;
-    s << in.rdbuf();
-    std::string text = s.str();
+    std::string text = readConfigFile(path, "YAML file");
     if (text.find('\0') != std::string::npos) throw InputError(path, 0, "binary file; expected YAML text");
     if (const std::size_t bad = invalidUtf8Offset(text); bad != std::string::npos) {
         const auto lineStart = text.rfind('\n', bad == 0 ? 0 : bad - 1);
@@ -564,6 +559,7 @@ RunConfig loadRunConfig(const ConfigSources& src) {
             } catch (const YAML::Exception& e) {
                 throw InputError(source, 0, "value is not valid YAML: " + e.msg);
             }
+            checkYamlLimits(value, source, false);
             checkScalarsAreUtf8(value, source, false);
             layer[key] = Entry{value, source, 0, fs::current_path().string()};
         }

@@ -9,6 +9,7 @@
 #include <limits>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/config/yaml_limits.h"
 #include "engine/core/errors.h"
 #include "engine/data/dataset.h"
 #include "engine/io/atomic_file.h"
@@ -24,7 +25,7 @@ Thresholds loadThresholds(const std::string& runDir) {
     if (!fs::exists(path, ec))
         throw InputError(runDir, 0, "has no results.json; run 'logbert evaluate " + runDir + "' first to choose thresholds");
     try {
-        const YAML::Node root = YAML::LoadFile(path);
+        const YAML::Node root = loadConfigYaml(path, "results.json");
         const YAML::Node t = root["thresholds"];
         if (!t || !t.IsMap()) throw InputError(path, 0, "no 'thresholds' object");
         Thresholds out;

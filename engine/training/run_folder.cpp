@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/config/yaml_limits.h"
 #include "engine/core/errors.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/json_writer.h"
@@ -85,14 +86,7 @@ void RunInfo::save(const std::string& runDir) const {
 RunInfo RunInfo::load(const std::string& runDir) {
     const std::string path = runFilePath(runDir, run_files::kRunInfo);
     RunInfo info;
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(path); // JSON is YAML
-    } catch (const YAML::BadFile&) {
-        throw InputError(path, 0, "cannot read run.json");
-    } catch (const YAML::Exception& e) {
-        throw InputError(path, long(e.mark.line) + 1, "malformed run.json: " + e.msg);
-    }
+    const YAML::Node root = loadConfigYaml(path, "run.json"); // JSON is YAML
     if (!root.IsMap()) throw InputError(path, 0, "expected a JSON object");
     auto get = [&](const char* key, auto& field) {
         if (root[key] && !root[key].IsNull()) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/config/yaml_limits.h"
 #include "engine/core/errors.h"
 
 namespace logbert {
@@ -30,7 +31,7 @@ RunSummary loadRunSummary(const std::string& runDir) {
     std::error_code ec;
     if (!fs::exists(config, ec)) throw InputError(runDir, 0, "not a run folder (no config.yaml)");
     try {
-        flatten(YAML::LoadFile(config), "", s.config);
+        flatten(loadConfigYaml(config, "config.yaml"), "", s.config);
     } catch (const YAML::Exception& e) {
         throw InputError(config, long(e.mark.line) + 1, "malformed config.yaml: " + e.msg);
     }
@@ -40,7 +41,7 @@ RunSummary loadRunSummary(const std::string& runDir) {
     const std::string results = runFilePath(runDir, run_files::kResults);
     if (fs::exists(results, ec)) {
         try {
-            const YAML::Node root = YAML::LoadFile(results); // JSON is YAML
+            const YAML::Node root = loadConfigYaml(results, "results.json"); // JSON is YAML
             const YAML::Node l = root["logbert"];
             s.precision = l["precision"].as<double>();
             s.recall = l["recall"].as<double>();
