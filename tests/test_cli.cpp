@@ -21,6 +21,27 @@ class TestCli : public QObject {
     QTemporaryDir dir;
 
 private slots:
+    void everyCommandHasHelpAndThereIsAVersion() {
+        for (const QString command : {"parse", "dataset", "train", "evaluate", "detect", "demo-data", "info"}) {
+            for (const QString flag : {"--help", "-h"}) {
+                // Help wins over every other argument, even bad ones, and does nothing else.
+                const Result r = run({command, "no-such-file", flag});
+                QVERIFY2(r.code == 0, qPrintable(command + " " + flag + ": " + r.err));
+                QVERIFY2(r.out.startsWith("usage: logbert " + command), qPrintable(r.out));
+                QVERIFY(r.err.isEmpty());
+            }
+        }
+        const Result v = run({"--version"});
+        QCOMPARE(v.code, 0);
+        QVERIFY2(v.out.startsWith("logbert 0.1.0"), qPrintable(v.out));
+        const Result all = run({"--help"});
+        QCOMPARE(all.code, 0);
+        QVERIFY(all.out.contains("logbert COMMAND --help"));
+        const Result none = run({});
+        QCOMPARE(none.code, 2); // no command: usage on stderr
+        QVERIFY(none.err.startsWith("usage: logbert"));
+    }
+
     void parseWritesTemplatesAndStructured() {
         auto log = writeFile(dir.path(), "in/HDFS.log",
                              "081109 203518 143 INFO dfs.DataNode$DataXceiver: Receiving block blk_1 src: /10.0.0.1:5 dest: /10.0.0.2:50010\r\n"

@@ -21,35 +21,66 @@ extern "C" void onInterrupt(int) {
     if (g_cancel.exchange(true)) std::_Exit(130); // second Ctrl-C: stop now
 }
 
-const char* kUsage =
-    "usage: logbert COMMAND [ARGS]\n"
-    "\n"
-    "commands:\n"
-    "  parse [--format NAME|\"<FORMAT>\"] [--depth N] [--st X] [--max-children N]\n"
-    "        [--mask REGEX]... --out DIR FILE...   parse raw logs with Drain into DIR/templates.csv\n"
-    "                                              and DIR/structured.csv\n"
-    "  dataset RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]...\n"
-    "                                              build the dataset and print its splits\n"
-    "  train RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]... --out RUN_DIR\n"
-    "        [--no-evaluate] [--quiet]              train LogBERT into a run folder, then evaluate it\n"
-    "  train --resume RUN_DIR                      continue a run from its last checkpoint\n"
-    "  evaluate RUN_DIR [--data DATA.yaml] [--json] [--project-normals N]\n"
-    "                                              metrics of LogBERT and the baselines on the test split\n"
-    "  detect RUN_DIR FILE... [--out FLAGGED.csv]  score new logs with a trained run; list flagged sessions\n"
-    "                                              with their raw line numbers\n"
-    "  demo-data DIR [--sessions N] [--seed S]     write the built-in HDFS-like demo dataset\n"
-    "  info                                        LibTorch, devices, BLAS and threads\n";
+/// One command's usage lines and what it does; `logbert CMD --help` prints its entry.
+struct CommandHelp {
+    const char* name;
+    const char* usage; ///< lines after "usage: logbert "
+    const char* summary;
+};
+const CommandHelp kCommands[] = {
+    {"parse", "parse [--format NAME|\"<FORMAT>\"] [--depth N] [--st X] [--max-children N]\n"
+              "        [--mask REGEX]... --out DIR FILE...",
+     "parse raw logs with Drain into DIR/templates.csv and DIR/structured.csv"},
+    {"dataset", "dataset RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]...",
+     "build the dataset and print its splits"},
+    {"train", "train RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]... --out RUN_DIR\n"
+              "        [--no-evaluate] [--quiet]\n"
+              "   or: logbert train --resume RUN_DIR",
+     "train LogBERT into a run folder, then evaluate it; --resume continues from the last checkpoint"},
+    {"evaluate", "evaluate RUN_DIR [--data DATA.yaml] [--json] [--project-normals N]",
+     "metrics of LogBERT and the baselines on the test split"},
+    {"detect", "detect RUN_DIR FILE... [--out FLAGGED.csv]",
+     "score new logs with a trained run; list flagged sessions with their raw line numbers"},
+    {"demo-data", "demo-data DIR [--sessions N] [--seed S]", "write the built-in HDFS-like demo dataset"},
+    {"info", "info", "LibTorch, devices, BLAS and threads"},
+};
+
+const CommandHelp* findCommand(const std::string& name) {
+    for (const auto& c : kCommands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+std::string usage() {
+    std::string text = "usage: logbert COMMAND [ARGS]   (logbert COMMAND --help, logbert --version)\n\ncommands:\n";
+    for (const auto& c : kCommands) text += "  " + std::string(c.usage) + "\n        " + c.summary + "\n";
+    return text;
+}
+
+bool asksForHelp(const std::vector<std::string>& args) {
+    for (const auto& a : args)
+        if (a == "--help" || a == "-h") return true;
+    return false;
+}
 
 } // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        std::fputs(usage().c_str(), args.empty() ? stderr : stdout);
         return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version" || args[0] == "version") {
+        std::printf("logbert %s (LogBERT Workbench)\n", LOGBERT_VERSION);
+        return 0;
     }
     const std::string command = args[0];
     args.erase(args.begin());
+    if (const CommandHelp* help = findCommand(command); help && asksForHelp(args)) {
+        std::printf("usage: logbert %s\n\n%s\n", help->usage, help->summary);
+        return 0;
+    }
 
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -68,7 +99,7 @@ int main(int argc, char** argv) {
         if (command == "evaluate") return logbert::cli::evaluateCommand(args, job);
         if (command == "demo-data") return logbert::cli::demoCommand(args, job);
         if (command == "info") return logbert::cli::infoCommand(args);
-        std::cerr << "logbert: unknown command '" << command << "'\n" << kUsage;
+        std::cerr << "logbert: unknown command '" << command << "'\n" << usage();
         return 2;
     } catch (const logbert::InputError& e) {
         std::cerr << "logbert " << command << ": " << e.what() << "\n";
