@@ -126,6 +126,18 @@ private slots:
         QVERIFY2(run.contains("config.yaml:1:") && run.contains("nested deeper"), qPrintable(run));
     }
 
+    void countWindowsMoveByWholeLines() {
+        // step 0.5 divided by zero (SIGFPE) when the windows were cut; 1.5 silently became 1.
+        for (const char* step : {"0.5", "1.5"}) {
+            const QString error = testsupport::inputErrorOf([&] {
+                loadText("preset: test\ndata:\n  session: {by: count, size: 10, step: " + std::string(step) + "}\n");
+            });
+            QVERIFY2(error.contains("data.session.step") && error.contains("whole number of lines, found " + QString(step)),
+                     qPrintable(error));
+        }
+        QCOMPARE(loadText("preset: test\ndata:\n  session: {by: count, size: 10, step: 5}\n").data.windowStep, 5.0);
+    }
+
     void duplicatesTakeOneOfThreeModes() {
         QCOMPARE(loadText("preset: test\n").training.duplicates, std::string("keep"));
         QCOMPARE(loadText("preset: test\ntraining: {duplicates: weighted}\n").training.duplicates, std::string("weighted"));

@@ -421,6 +421,12 @@ void checkCrossFields(const RunConfig& c, const std::map<std::string, Entry>& wh
         fail(at("data.session.step"), "data.session.step", "step must not exceed the window size (it would skip lines)");
     if (c.data.sessionRule == SessionRule::CountWindow && std::floor(c.data.windowSize) != c.data.windowSize)
         fail(at("data.session.size"), "data.session.size", "count windows need a whole number of lines");
+    // A step of 0.5 lines reached an integer division as 0 (SIGFPE); 1.5 silently became 1.
+    if (c.data.sessionRule == SessionRule::CountWindow && std::floor(c.data.windowStep) != c.data.windowStep) {
+        std::ostringstream found;
+        found << c.data.windowStep;
+        fail(at("data.session.step"), "data.session.step", "count windows move by a whole number of lines, found " + found.str());
+    }
     if (c.data.sessionRule == SessionRule::Identifier && c.data.sessionPattern.empty() &&
         !findBuiltinFormat(c.data.format))
         fail(at("data.session.by"), "data.session.by", "identifier sessions need data.session.pattern (a regex such as 'blk_-?\\d+')");
