@@ -229,7 +229,8 @@ private slots:
         QCOMPARE(setup.stepsPerEpoch, std::int64_t((merged.distinctTrainSequences + 7) / 8));
         QCOMPARE(summary.steps, 10 * setup.stepsPerEpoch);
         QVERIFY(readAll(runFilePath(runDir("distinct"), run_files::kConfig)).find("duplicates: once") != std::string::npos);
-        const Confusion& c = evaluateRun(runDir("distinct"), job.dataset()).detector("logbert")->test;
+        const EvaluationResult result = evaluateRun(runDir("distinct"), job.dataset());
+        const Confusion& c = result.detector("logbert")->test;
         qInfo("distinct sequences: %llu of %llu, %lld steps; F1 %.3f", (unsigned long long)merged.distinctTrainSequences,
               (unsigned long long)merged.trainSequences, (long long)summary.steps, c.f1());
         QVERIFY2(c.f1() >= 0.85, qPrintable(QString::number(c.f1())));
