@@ -50,6 +50,19 @@ private slots:
         QVERIFY(page.dataset()->count(Split::Test, Label::Anomaly) > 0);
     }
 
+    void aNoteFollowsItsData() {
+        DatasetsPage page(dir.filePath("workspace"));
+        page.addInputs({QString::fromStdString(demo.logPath)});
+        page.setDataNote("about the demo", QString::fromStdString(demo.logPath));
+        QCOMPARE(page.noteText(), QString("about the demo"));
+        page.addInputs({QString::fromStdString(demo.labelPath)}); // still the demo log first
+        QCOMPARE(page.noteText(), QString("about the demo"));
+        DatasetsPage other(dir.filePath("workspace"));
+        other.addInputs({QString::fromStdString(demo.labelPath)});
+        other.setDataNote("about the demo", QString::fromStdString(demo.logPath));
+        QCOMPARE(other.noteText(), QString());
+    }
+
     void badInputIsShownNotThrown() {
         DatasetsPage page(dir.filePath("workspace"));
         QString error;

@@ -7,6 +7,7 @@
 #include "engine/data/vocabulary.h"
 #include "engine/detection/baselines.h"
 #include "engine/detection/confusion.h"
+#include "engine/detection/detector_reports.h"
 #include "engine/detection/thresholds.h"
 #include "engine/io/json_writer.h"
 #include "engine/model/model_batch.h"
@@ -44,6 +45,52 @@ Session session(std::vector<std::int32_t> keys) {
 class TestDetection : public QObject {
     Q_OBJECT
 private slots:
+    // The verdict says "ties" on equal F1, gives the numbers behind a loss and what it means, and
+    // counts the anomalies only LogBERT finds; rows are unions of their parts.
+    void verdictTiesBeatsAndLosesInPlainWords() {
+        // Four test anomalies and four normals; LogBERT flags by distance > 0.5.
+        auto session = [](bool anomaly, double distance, bool unseenKey, bool unseenSet, std::uint32_t nextMisses) {
+            ScoredSession s;
+            s.split = Split::Test;
+            s.label = anomaly ? Label::Anomaly : Label::Normal;
+            s.score.distance = distance;
+            s.unseenKey = unseenKey, s.unseenKeySet = unseenSet, s.nextKeyMisses = nextMisses;
+            return s;
+        };
+        Thresholds t;
+        t.topG = 9, t.missRatio = 0, t.endG = 0, t.distance = 0.5;
+        std::vector<ScoredSession> tie = {session(true, 1, true, false, 0), session(true, 1, true, false, 0),
+                                          session(true, 1, true, true, 0), session(true, 1, true, false, 0),
+                                          session(false, 0, false, false, 0), session(false, 0, false, false, 0),
+                                          session(false, 0, false, false, 0), session(false, 0, false, false, 0)};
+        const std::string v = verdictText(tie, t);
+        QVERIFY2(v.find("LogBERT finds 4 of 4 test anomalies with 0 false alarms in 4 normal sessions (F1 1.0000).") == 0, v.c_str());
+        QVERIFY2(v.find("beats Unseen key set (F1 0.4000) and Next key (n-gram) (F1 0.0000)") != std::string::npos, v.c_str());
+        QVERIFY2(v.find("ties with Unseen key (F1 1.0000)") != std::string::npos, v.c_str());
+        QVERIFY2(v.find("does better") == std::string::npos, v.c_str());
+
+        std::vector<ScoredSession> loss = tie;
+        loss[3].score.distance = 0; // LogBERT misses one anomaly
+        loss[4].score.distance = 1; // and flags a normal
+        loss[1].unseenKey = false, loss[1].nextKeyMisses = 2; // found by the n-gram rule instead
+        loss[0].unseenKey = false;                          // found by LogBERT alone
+        const std::string l = verdictText(loss, t);
+        QVERIFY2(l.find("LogBERT finds 3 of 4 test anomalies with 1 false alarm in 4 normal sessions (F1 0.7500); 1 of its finds no simple rule makes.") == 0, l.c_str());
+        QVERIFY2(l.find("loses to Unseen key (F1 0.6667") == std::string::npos, l.c_str()); // 2 of 4: it loses to none by F1 0.6667 < 0.75
+        loss[0].unseenKey = true;
+        const std::string l2 = verdictText(loss, t);
+        QVERIFY2(l2.find("loses to Unseen key (F1 0.8571, 3 finds, 0 false alarms)") != std::string::npos, l2.c_str());
+        QVERIFY2(l2.find("A simple rule does better on this data: its anomalies bring log keys that no normal training session has.") != std::string::npos, l2.c_str());
+        QVERIFY2(l2.find("no simple rule makes") == std::string::npos, l2.c_str());
+
+        const auto rows = detectorReports(loss, t);
+        QCOMPARE(rows.size(), std::size_t(7));
+        QCOMPARE(rows[0].test.tp, std::uint64_t(3)); // LogBERT
+        QCOMPARE(rows[6].test.tp, std::uint64_t(3)); // LogBERT or unseen key set: anomaly 3 has no unseen set
+        loss[3].unseenKeySet = true;
+        QCOMPARE(detectorReports(loss, t)[6].test.tp, std::uint64_t(4));
+    }
+
     void confusionFigures() {
         Confusion c;
         for (int i = 0; i < 90; ++i) c.add(true, true);

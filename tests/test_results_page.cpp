@@ -3,6 +3,7 @@
 // controls that recompute LogBERT's row, the TP/FP/FN/TN filter, and a session's detail with
 // highlighted keys and raw lines.
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -12,6 +13,7 @@
 #include "engine/config/run_config.h"
 #include "engine/demo/demo_generator.h"
 #include "engine/training/training_job.h"
+#include "test_support.h"
 #include "ui/report.h"
 #include "ui/results_page.h"
 #include "widgets/live_chart.h"
@@ -95,6 +97,75 @@ private slots:
         if (qEnvironmentVariableIsSet("LOGBERT_TEST_OUTPUT")) QFile::copy(htmlFile, qEnvironmentVariable("LOGBERT_TEST_OUTPUT") + "/report.html");
     }
 
+    // Every row the page shows at a set of controls is what `logbert evaluate` prints with those
+    // thresholds, and the verdict is the CLI's; union rows never hold fewer sessions than a part.
+    void everyRowAgreesWithTheCliAndUnionsHoldTheirParts() {
+        ResultsPage page;
+        QSignalSpy evaluated(&page, &ResultsPage::evaluated);
+        page.openRun(runDir);
+        QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), 1, 60000);
+        const Thresholds chosen = page.chosenThresholds();
+        QTableWidget* m = page.metricsTable();
+        auto row = [&](int i) {
+            Confusion c;
+            c.tp = m->item(i, 1)->text().toULongLong(), c.fp = m->item(i, 2)->text().toULongLong();
+            c.fn = m->item(i, 3)->text().toULongLong(), c.tn = m->item(i, 4)->text().toULongLong();
+            return c;
+        };
+        auto at = [&](double r, int g, int e, double d) {
+            Thresholds t = chosen;
+            t.missRatio = r, t.topG = g, t.endG = e, t.distance = d;
+            return t;
+        };
+        // Unions on a full grid (the page alone).
+        const double d0 = std::max(chosen.distance, 1e-6);
+        for (double r : {0.0, 0.1, 0.3, 0.45, 1.0})
+            for (int g : {1, 3, 9})
+                for (int e : {0, 1, 2})
+                    for (double d : {0.0, 0.5 * d0, d0, 1e30}) {
+                        page.setThresholds(at(r, g, e, d));
+                        const Confusion logbert = row(0), misses = row(1), distance = row(2), unseenSet = row(4),
+                                        combined = row(6);
+                        const QString where = QString("r %1 g %2 e %3 d %4").arg(r).arg(g).arg(e).arg(d);
+                        QVERIFY2(logbert.tp >= std::max(misses.tp, distance.tp) && logbert.fp >= std::max(misses.fp, distance.fp), qPrintable(where));
+                        QVERIFY2(logbert.tp <= misses.tp + distance.tp, qPrintable(where));
+                        QVERIFY2(combined.tp >= std::max(logbert.tp, unseenSet.tp) && combined.fp >= std::max(logbert.fp, unseenSet.fp), qPrintable(where));
+                        for (int i = 0; i < m->rowCount(); ++i) QCOMPARE(row(i).total(), logbert.total());
+                    }
+        // Every row against the CLI at points that move each control.
+        const std::vector<Thresholds> points = {chosen, at(0.0, 1, 0, 1e30), at(0.1, 3, 2, 0.5 * d0), at(0.45, 9, 0, d0),
+                                                at(0.3, 1, 1, 0.0), at(1.0, 3, 2, 1e30)};
+        for (const Thresholds& t : points) {
+            page.setThresholds(t);
+            const auto cli = testsupport::runCli({"evaluate", runDir, "--miss-ratio", QString::number(t.missRatio, 'g', 17),
+                                                  "--top-g", QString::number(t.topG), "--end-g", QString::number(t.endG),
+                                                  "--distance", QString::number(t.distance, 'g', 17)});
+            QVERIFY2(cli.code == 0, qPrintable(cli.err));
+            for (int i = 0; i < m->rowCount(); ++i) {
+                const QString name = m->item(i, 0)->text();
+                const QRegularExpression line("^" + QRegularExpression::escape(name) + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s",
+                                              QRegularExpression::MultilineOption);
+                const auto match = line.match(cli.out);
+                QVERIFY2(match.hasMatch(), qPrintable(name + "\n" + cli.out));
+                const Confusion gui = row(i);
+                const QString where = name + QString(" at r %1 g %2 e %3 d %4").arg(t.missRatio).arg(t.topG).arg(t.endG).arg(t.distance);
+                QCOMPARE(match.captured(1).toULongLong(), gui.tp);
+                QCOMPARE(match.captured(2).toULongLong(), gui.fp);
+                QCOMPARE(match.captured(3).toULongLong(), gui.fn);
+                QVERIFY2(match.captured(4).toULongLong() == gui.tn, qPrintable(where));
+            }
+            const QString verdict = cli.out.trimmed().split('\n').last();
+            QCOMPARE(page.verdict(), verdict);
+        }
+        // The saved evaluation is still the validation choice.
+        ResultsPage again;
+        QSignalSpy reopened(&again, &ResultsPage::evaluated);
+        again.openRun(runDir);
+        QTRY_COMPARE_WITH_TIMEOUT(reopened.count(), 1, 60000);
+        QCOMPARE(again.run().source, QString("saved evaluation"));
+        QCOMPARE(again.chosenThresholds().distance, chosen.distance);
+    }
+
     void reopeningShowsTheSavedEvaluation() {
         ResultsPage first;
         QSignalSpy evaluated(&first, &ResultsPage::evaluated);
@@ -113,6 +184,12 @@ private slots:
         qInfo("open with the saved evaluation: %lld ms; evaluate again: %lld ms (both include reading the data)",
               (long long)reopenMs, (long long)clock.elapsed());
         QCOMPARE(second.run().source, QString("evaluated again"));
+        ResultsPage fresh; // a run evaluated for the first time says so
+        QSignalSpy freshDone(&fresh, &ResultsPage::evaluated);
+        QFile::remove(runDir + "/evaluation.bin");
+        fresh.openRun(runDir);
+        QTRY_COMPARE_WITH_TIMEOUT(freshDone.count(), 1, 60000);
+        QCOMPARE(fresh.run().source, QString("evaluated now"));
         const Confusion a = first.logbertConfusion(), b = second.logbertConfusion();
         QVERIFY(a.tp == b.tp && a.fp == b.fp && a.fn == b.fn && a.tn == b.tn);
         QCOMPARE(first.run().result->sessions.size(), second.run().result->sessions.size());

@@ -73,6 +73,9 @@ private slots:
         window.openDemoDataset();
         QTRY_VERIFY_WITH_TIMEOUT(window.datasetsPage()->dataset() != nullptr, 60000);
         QVERIFY2(window.datasetsPage()->summaryText().contains("sessions"), qPrintable(window.datasetsPage()->summaryText()));
+        // It says that it is synthetic and which anomalies it holds; other data does not get the note.
+        QVERIFY2(window.datasetsPage()->noteText().startsWith("Synthetic demo data"), qPrintable(window.datasetsPage()->noteText()));
+        QVERIFY(window.datasetsPage()->noteText().contains("known keys"));
 
         // Run: a long tiny run; loss and resource points arrive while it trains.
         RunPage* run = window.runPage();

@@ -149,7 +149,14 @@ DatasetsPage::DatasetsPage(const QString& workspace, QWidget* parent)
     tabs->addTab(templatesBox, "Templates");
     tabs->addTab(histogram_, "Session lengths");
     tabs->addTab(unmatched_, "Unmatched lines");
+    note_ = new QLabel;
+    note_->setWordWrap(true);
+    note_->setObjectName("dataNote");
+    note_->setFrameShape(QFrame::StyledPanel);
+    note_->setContentsMargins(6, 4, 6, 4);
+    note_->hide();
     auto* right = new QVBoxLayout;
+    right->addWidget(note_);
     right->addWidget(summary_);
     right->addWidget(tabs, 1);
     setObjectName("datasets");
@@ -191,6 +198,18 @@ void DatasetsPage::addInputs(const QStringList& paths) {
 void DatasetsPage::setFormat(const QString& format) { format_->setCurrentText(format); }
 void DatasetsPage::setLabelFile(const QString& path) { labels_->setText(path); }
 
+void DatasetsPage::setDataNote(const QString& note, const QString& logPath) {
+    note_->setText(note);
+    noteFor_ = QDir::cleanPath(logPath);
+    updateNote();
+}
+
+QString DatasetsPage::noteText() const { return note_->isHidden() ? QString() : note_->text(); }
+
+void DatasetsPage::updateNote() {
+    note_->setVisible(!noteFor_.isEmpty() && inputs_->count() > 0 && inputs_->item(0)->text() == noteFor_);
+}
+
 void DatasetsPage::dragEnterEvent(QDragEnterEvent* event) {
     if (event->mimeData()->hasUrls()) event->acceptProposedAction();
 }
@@ -203,6 +222,7 @@ void DatasetsPage::dropEvent(QDropEvent* event) {
 }
 
 void DatasetsPage::updatePreview() {
+    updateNote();
     preview_->clear();
     preview_->setRowCount(0);
     error_->clear();

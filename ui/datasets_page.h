@@ -36,6 +36,9 @@ public:
     void addInputs(const QStringList& paths);
     void setFormat(const QString& format);
     void setLabelFile(const QString& path);
+    /// A note about the data shown above its summary while `logPath` is the first input (the demo
+    /// says that it is synthetic and what its anomalies are).
+    void setDataNote(const QString& note, const QString& logPath);
     /// Writes the data YAML of the form into the workspace; "" with `error` set when invalid.
     QString writeDataFile(QString& error) const;
     void load();
@@ -45,6 +48,7 @@ public:
     QTableWidget* previewTable() const { return preview_; }
     QTableWidget* templatesTable() const { return templates_; }
     QString summaryText() const;
+    QString noteText() const;
     HistogramChart* histogram() const { return histogram_; }
     std::shared_ptr<const Dataset> dataset() const { return dataset_; }
 
@@ -59,6 +63,7 @@ protected:
 
 private:
     void updatePreview();
+    void updateNote();
     void showDataset();
 
     QString workspace_;
@@ -75,6 +80,8 @@ private:
     QDoubleSpinBox* sampleRatio_;
     QSpinBox* maxFiles_;
     QLabel* error_;
+    QLabel* note_;
+    QString noteFor_;
     QTableWidget* preview_;
     QPushButton *loadButton_, *cancelButton_, *useButton_;
     QProgressBar* progress_;

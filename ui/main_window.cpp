@@ -130,6 +130,7 @@ void MainWindow::showDemoDataset(const QString& dir) {
     datasetsPage_->addInputs({QDir(dir).filePath("HDFS_demo.log")});
     datasetsPage_->setFormat("hdfs");
     datasetsPage_->setLabelFile(QDir(dir).filePath("anomaly_label.csv"));
+    datasetsPage_->setDataNote(DemoDataWriter::note(), QDir(dir).filePath("HDFS_demo.log"));
     datasetsPage_->load();
     statusBar()->showMessage("demo dataset: " + dir, 8000);
     emit demoDatasetOpened();

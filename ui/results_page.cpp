@@ -236,9 +236,6 @@ void ResultsPage::showRun(const EvaluatedRun& run) {
     run_ = run;
     const EvaluationResult& r = *run.result;
     chosen_ = r.thresholds;
-    title_->setText(QString("<b>%1</b> <span style='color:gray'>(%5)</span><br>test: %2 normal, %3 anomalous sessions · %4")
-                        .arg(run.runDir.toHtmlEscaped()).arg(r.testNormal).arg(r.testAnomaly)
-                        .arg(QString::fromStdString(r.verdict).toHtmlEscaped(), run.source.toHtmlEscaped()));
     chosenLabel_->setText(QString("Chosen on validation: r %1, top-%2, [END] top-%3, d %4 — %5")
                               .arg(chosen_.missRatio).arg(chosen_.topG).arg(chosen_.endG).arg(chosen_.distance)
                               .arg(QString::fromStdString(chosen_.method)));
@@ -301,6 +298,10 @@ Confusion ResultsPage::logbertConfusion() const {
     return c;
 }
 
+QString ResultsPage::verdict() const {
+    return run_.result ? QString::fromStdString(verdictText(run_.result->sessions, current_)) : QString();
+}
+
 void ResultsPage::plotSweeps() {
     f1Chart_->removeAllSeries();
     prChart_->removeAllSeries();
@@ -328,9 +329,14 @@ void ResultsPage::placeMarkers(const Confusion& c) {
 void ResultsPage::recompute() {
     if (!run_.result) return;
     ratioLabel_->setText(QString::number(current_.missRatio, 'f', 3));
-    const auto& detectors = run_.result->detectors;
+    // Every row and the verdict at the controls' thresholds, from the engine's one definition.
+    const auto detectors = detectorReports(run_.result->sessions, current_);
+    const EvaluationResult& r = *run_.result;
+    title_->setText(QString("<b>%1</b> <span style='color:gray'>(%2)</span><br>test: %3 normal, %4 anomalous sessions · %5")
+                        .arg(run_.runDir.toHtmlEscaped(), run_.source.toHtmlEscaped()).arg(r.testNormal).arg(r.testAnomaly)
+                        .arg(verdict().toHtmlEscaped()));
     for (int i = 0; i < int(detectors.size()); ++i) {
-        const Confusion c = i == 0 ? logbertConfusion() : detectors[std::size_t(i)].test;
+        const Confusion c = detectors[std::size_t(i)].test;
         if (i == 0) placeMarkers(c);
         const QVariantList values{qulonglong(c.tp), qulonglong(c.fp), qulonglong(c.fn), qulonglong(c.tn),
                                   c.precision(), c.recall(), c.f1(), c.accuracy(), c.specificity(), c.fpr()};

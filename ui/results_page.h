@@ -49,6 +49,8 @@ public:
     void showSession(int visibleRow);
     QString sessionDetailHtml() const;
     QTableWidget* metricsTable() const { return metrics_; }
+    /// LogBERT against the simple rules at the current thresholds (shown under the title).
+    QString verdict() const;
     const EvaluatedRun& run() const { return run_; }
     /// Asks for a file name and writes the report (HTML, and PDF beside it).
     void exportReportInteractively();

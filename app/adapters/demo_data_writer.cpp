@@ -12,9 +12,13 @@ DemoDataWriter::DemoDataWriter(QObject* parent) : QObject(parent), task_(new Bac
     connect(task_, &BackgroundTask::failed, this, &DemoDataWriter::failed);
 }
 
+QString DemoDataWriter::note() { return QString::fromStdString(demoDatasetNote()); }
+
 void DemoDataWriter::start(const QString& dir) {
     task_->start([this, dir](const JobControl& control) -> std::function<void()> {
-        if (!QFileInfo::exists(QDir(dir).filePath("demo.yaml"))) writeDemoDataset(dir.toStdString(), {}, control);
+        // Written once per workspace; again when it came from a generator without the kinds file.
+        if (!QFileInfo::exists(QDir(dir).filePath("demo.yaml")) || !QFileInfo::exists(QDir(dir).filePath("anomaly_kinds.csv")))
+            writeDemoDataset(dir.toStdString(), {}, control);
         return [this, dir] { emit finished(dir); };
     });
 }

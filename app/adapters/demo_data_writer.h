@@ -16,6 +16,8 @@ public:
     explicit DemoDataWriter(QObject* parent = nullptr);
     void start(const QString& dir);
     bool isRunning() const { return task_->isRunning(); }
+    /// What the demo data is and which anomaly kinds it holds (engine: demoDatasetNote).
+    static QString note();
 
 signals:
     void finished(const QString& dir); ///< dir holds demo.yaml, HDFS_demo.log, anomaly_label.csv

@@ -26,7 +26,8 @@ void EvaluationRunner::start(const QString& runDir, Mode mode) {
                 result = std::make_shared<EvaluationResult>(std::move(*saved));
                 note = "saved evaluation";
             } else {
-                note = QString::fromStdString(why) + ": evaluated again";
+                // A run evaluated for the first time is not "evaluated again".
+                note = why == "not evaluated yet" ? QString("evaluated now") : "evaluated again: " + QString::fromStdString(why);
             }
         } else {
             note = "evaluated again";

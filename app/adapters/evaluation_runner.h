@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/adapters/background_task.h"
+#include "engine/detection/detector_reports.h" // the Results page's rows and verdict at its controls
 #include "engine/detection/evaluation.h"
 #include "engine/io/raw_line_index.h"
 

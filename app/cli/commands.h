@@ -19,9 +19,13 @@ int trainCommand(const std::vector<std::string>& args, const JobControl& job);
 int evaluateCommand(const std::vector<std::string>& args, const JobControl& job);
 int detectCommand(const std::vector<std::string>& args, const JobControl& job);
 
+class Arguments;
+
 /// Evaluates a trained run (rebuilding its dataset when none is given), writes results.json and
-/// scores.csv, and prints the table (or the JSON).
+/// scores.csv, and prints the table (or the JSON). Thresholds given in `thresholdArgs`
+/// (--miss-ratio, --top-g, --end-g, --distance) replace the validation choice in what is printed,
+/// and nothing is written.
 int runEvaluation(const std::string& runDir, std::shared_ptr<const Dataset> dataset, const JobControl& job, bool json,
-                  double projectNormals = 0);
+                  double projectNormals = 0, const Arguments* thresholdArgs = nullptr);
 
 } // namespace logbert::cli

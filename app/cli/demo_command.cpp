@@ -19,9 +19,10 @@ int demoCommand(const std::vector<std::string>& argv, const JobControl& job) {
     const auto started = std::chrono::steady_clock::now();
     DemoSummary s = writeDemoDataset(args.positionals().front(), options, job);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("demo dataset: %zu lines, %zu sessions (%zu anomalous) in %.2f s\n  %s\n  %s\n  %s\n",
-                s.lines, s.sessions, s.anomalies, seconds, s.logPath.c_str(), s.labelPath.c_str(),
-                s.configPath.c_str());
+    std::printf("demo dataset: %zu lines, %zu sessions (%zu anomalous: %zu with a new key, %zu with known keys "
+                "in a wrong order or count) in %.2f s\n  %s\n  %s\n  %s\n  %s\n",
+                s.lines, s.sessions, s.anomalies, s.anomalies - s.knownKeyAnomalies, s.knownKeyAnomalies, seconds,
+                s.logPath.c_str(), s.labelPath.c_str(), s.kindPath.c_str(), s.configPath.c_str());
     return 0;
 }
 

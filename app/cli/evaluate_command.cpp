@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
@@ -9,22 +11,48 @@
 
 namespace logbert::cli {
 
+namespace {
+
+/// The thresholds given with --miss-ratio, --top-g, --end-g, --distance; the rest stay where
+/// validation put them. nullopt when none is given.
+std::optional<Thresholds> givenThresholds(const Arguments& args, const Thresholds& chosen) {
+    if (!args.has("--miss-ratio") && !args.has("--top-g") && !args.has("--end-g") && !args.has("--distance"))
+        return std::nullopt;
+    Thresholds t = chosen;
+    t.missRatio = args.number("--miss-ratio", chosen.missRatio, 0.0, 1.0);
+    t.topG = int(args.integer("--top-g", chosen.topG, 1, 1 << 20));
+    t.endG = int(args.integer("--end-g", chosen.endG, 0, 1 << 20));
+    t.distance = args.number("--distance", chosen.distance, 0.0, 1e300);
+    char method[256];
+    std::snprintf(method, sizeof method,
+                  "the command line (validation chose r %g, top-%d, [END] top-%d, d %g); not saved to the run folder",
+                  chosen.missRatio, chosen.topG, chosen.endG, chosen.distance);
+    t.method = method;
+    return t;
+}
+
+} // namespace
+
 int runEvaluation(const std::string& runDir, std::shared_ptr<const Dataset> dataset, const JobControl& job, bool json,
-                  double projectNormals) {
+                  double projectNormals, const Arguments* thresholdArgs) {
     if (!json) std::cerr << "evaluating " << runDir << " ...\n";
     if (!dataset) {
         const RunConfig config = loadRunFolderConfig(runDir);
         dataset = std::make_shared<Dataset>(buildDataset(config.data, job));
     }
-    const EvaluationResult result = evaluateRun(runDir, dataset, job);
-    saveEvaluation(runDir, result, *dataset);
+    EvaluationResult result = evaluateRun(runDir, dataset, job);
+    // Thresholds a user gives are looked at, not saved: the run folder keeps the validation choice.
+    if (const auto given = thresholdArgs ? givenThresholds(*thresholdArgs, result.thresholds) : std::nullopt)
+        applyThresholds(result, *given);
+    else
+        saveEvaluation(runDir, result, *dataset);
     if (json) std::cout << evaluationJson(result, projectNormals);
     else std::cout << evaluationTable(result, projectNormals);
     return 0;
 }
 
 int evaluateCommand(const std::vector<std::string>& argv, const JobControl& job) {
-    Arguments args(argv, {"--data", "--project-normals"}, {"--json"});
+    Arguments args(argv, {"--data", "--project-normals", "--miss-ratio", "--top-g", "--end-g", "--distance"}, {"--json"});
     if (args.positionals().size() != 1) throw InputError("evaluate", 0, "expected one RUN_DIR");
     const std::string runDir = args.positionals().front();
     std::shared_ptr<const Dataset> dataset;
@@ -41,7 +69,7 @@ int evaluateCommand(const std::vector<std::string>& argv, const JobControl& job)
                                  "parse); use 'logbert detect RUN_DIR FILE...' for new raw logs");
         dataset = std::make_shared<Dataset>(buildDataset(config.data, job));
     }
-    return runEvaluation(runDir, dataset, job, args.has("--json"), args.number("--project-normals", 0, 0, 1e12));
+    return runEvaluation(runDir, dataset, job, args.has("--json"), args.number("--project-normals", 0, 0, 1e12), &args);
 }
 
 } // namespace logbert::cli

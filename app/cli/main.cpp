@@ -37,8 +37,10 @@ const CommandHelp kCommands[] = {
               "        [--no-evaluate] [--quiet]\n"
               "   or: logbert train --resume RUN_DIR",
      "train LogBERT into a run folder, then evaluate it; --resume continues from the last checkpoint"},
-    {"evaluate", "evaluate RUN_DIR [--data DATA.yaml] [--json] [--project-normals N]",
-     "metrics of LogBERT and the baselines on the test split"},
+    {"evaluate", "evaluate RUN_DIR [--data DATA.yaml] [--json] [--project-normals N]\n"
+                 "        [--miss-ratio R] [--top-g G] [--end-g E] [--distance D]",
+     "metrics of LogBERT and the baselines on the test split; given thresholds replace the validation choice\n"
+     "   in what is printed (the run folder keeps the validation choice)"},
     {"detect", "detect RUN_DIR FILE... [--out FLAGGED.csv]",
      "score new logs with a trained run; list flagged sessions with their raw line numbers"},
     {"demo-data", "demo-data DIR [--sessions N] [--seed S]", "write the built-in HDFS-like demo dataset"},

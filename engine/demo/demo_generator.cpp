@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <queue>
 #include <vector>
 
@@ -36,7 +37,55 @@ struct PendingLine {
     bool operator>(const PendingLine& o) const { return time != o.time ? time > o.time : seq > o.seq; }
 };
 
-enum class Anomaly { None, LostReplica, ServeException, InterruptedWrite, Retries, DeleteError, Redundant, ShortFailure };
+enum class Anomaly {
+    None,
+    // With a key no normal block has (most real HDFS anomalies are like these):
+    LostReplica, ServeException, InterruptedWrite, Retries, DeleteError, Redundant, ShortFailure,
+    // Only keys normal blocks have too, in an order or a count no normal block has: what a
+    // sequence model can see and a key-set rule cannot.
+    AckBeforeReceive, // the replicas are acknowledged and recorded before any data arrives
+    MissingUpdate,    // one replica is received but never recorded in the block map
+    RepeatedReceive,  // the write pipeline restarts: 5-8 "Receiving block" for 3 replicas
+    EarlyStop,        // the block ends after its first replica: nothing recorded for the others
+};
+
+const char* kindName(Anomaly kind) {
+    switch (kind) {
+    case Anomaly::None: return "normal";
+    case Anomaly::LostReplica: return "lost-replica";
+    case Anomaly::ServeException: return "serve-exception";
+    case Anomaly::InterruptedWrite: return "interrupted-write";
+    case Anomaly::Retries: return "write-retries";
+    case Anomaly::DeleteError: return "delete-error";
+    case Anomaly::Redundant: return "redundant-update";
+    case Anomaly::ShortFailure: return "short-failure";
+    case Anomaly::AckBeforeReceive: return "ack-before-receive";
+    case Anomaly::MissingUpdate: return "missing-update";
+    case Anomaly::RepeatedReceive: return "repeated-receive";
+    case Anomaly::EarlyStop: return "early-stop";
+    }
+    return "?";
+}
+
+/// `text` as YAML comment lines of at most ~96 characters.
+std::string commentLines(const std::string& text) {
+    std::string out, line = "#";
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find(' ', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string word = text.substr(start, end - start);
+        if (line.size() + 1 + word.size() > 96) {
+            out += line + "\n";
+            line = "#";
+        }
+        line += " " + word;
+        start = end + 1;
+    }
+    return out + line + "\n";
+}
+
+bool keepsToKnownKeys(Anomaly kind) { return kind >= Anomaly::AckBeforeReceive; }
 
 class BlockWriter {
 public:
@@ -82,9 +131,11 @@ public:
         }
 
         const int received = kind == Anomaly::LostReplica ? 2 : 3;
-        const int attempts = kind == Anomaly::Retries ? rng_.range(5, 9) : received;
+        const int attempts = kind == Anomaly::Retries ? rng_.range(5, 9) : kind == Anomaly::RepeatedReceive ? rng_.range(5, 8) : received;
+        // Acknowledged before received: the receiving lines come after the acknowledgements.
+        const double receiveAt = kind == Anomaly::AckBeforeReceive ? t + 4 : t;
         for (int r = 0; r < attempts; ++r)
-            emit(t + rng_.uniform(), rng_.range(100, 400), "INFO", "dfs.DataNode$DataXceiver",
+            emit(receiveAt + rng_.uniform(), rng_.range(100, 400), "INFO", "dfs.DataNode$DataXceiver",
                  "Receiving block " + blk + " src: /" + replicas[std::size_t(r % 3)] + ":" + std::to_string(rng_.range(30000, 60000)) +
                      " dest: /" + replicas[std::size_t(r % 3)] + ":50010");
         t += 1 + rng_.uniform() * 2;
@@ -103,15 +154,20 @@ public:
             emit(t + 0.6, rng_.range(100, 400), "INFO", "dfs.DataNode$PacketResponder", "PacketResponder 0 for block " + blk + " Interrupted.");
             t += 2;
         } else {
-            for (int r = 0; r < received; ++r) {
-                const double tr = t + rng_.uniform() * 2;
+            const double ackAt = kind == Anomaly::AckBeforeReceive ? t - 1 - rng_.uniform() : t;
+            const int acknowledged = kind == Anomaly::EarlyStop ? 1 : received;
+            const int unrecorded = kind == Anomaly::MissingUpdate ? rng_.range(0, 2) : -1;
+            for (int r = 0; r < acknowledged; ++r) {
+                const double tr = ackAt + rng_.uniform() * 2;
                 emit(tr, rng_.range(100, 400), "INFO", "dfs.DataNode$PacketResponder",
                      "PacketResponder " + std::to_string(2 - r) + " for block " + blk + " terminating");
                 emit(tr + 0.01, rng_.range(100, 400), "INFO", "dfs.DataNode$PacketResponder",
                      "Received block " + blk + " of size " + size + " from /" + replicas[std::size_t(r)]);
-                emit(tr + 0.02, rng_.range(19, 40), "INFO", "dfs.FSNamesystem",
-                     "BLOCK* NameSystem.addStoredBlock: blockMap updated: " + replicas[std::size_t(r)] + ":50010 is added to " + blk + " size " + size);
+                if (r != unrecorded)
+                    emit(tr + 0.02, rng_.range(19, 40), "INFO", "dfs.FSNamesystem",
+                         "BLOCK* NameSystem.addStoredBlock: blockMap updated: " + replicas[std::size_t(r)] + ":50010 is added to " + blk + " size " + size);
             }
+            if (kind == Anomaly::EarlyStop) return;
             t += 3;
         }
         if (kind == Anomaly::Redundant)
@@ -177,6 +233,16 @@ private:
 
 } // namespace
 
+std::string demoDatasetNote() {
+    return "Synthetic demo data (written by logbert demo-data): HDFS-like blocks, 3% of them anomalous. Half of the "
+           "anomalies bring a key no normal block has (lost replica, exception while serving, interrupted write, "
+           "write retries, failed delete, redundant update, short failed block): every simple rule catches those. "
+           "The other half keep to known keys in an order or a count no normal block has (acknowledged before "
+           "received, a replica never recorded, a restarted write pipeline, a block that stops after its first "
+           "replica): no rule on single keys or key sets can see them, a sequence model can. On real HDFS and BGL data "
+           "most anomalies are of the first kind, and the simple rules are hard to beat there.";
+}
+
 DemoSummary writeDemoDataset(const std::string& dir, const DemoOptions& options, const JobControl& job) {
     if (options.sessions == 0) throw InputError("demo-data", 0, "need at least one session");
     std::error_code ec;
@@ -187,6 +253,7 @@ DemoSummary writeDemoDataset(const std::string& dir, const DemoOptions& options,
     summary.logPath = (fs::path(dir) / "HDFS_demo.log").string();
     summary.labelPath = (fs::path(dir) / "anomaly_label.csv").string();
     summary.configPath = (fs::path(dir) / "demo.yaml").string();
+    summary.kindPath = (fs::path(dir) / "anomaly_kinds.csv").string();
 
     Rng rng(mix64(options.seed));
     std::priority_queue<PendingLine, std::vector<PendingLine>, std::greater<>> queue;
@@ -195,11 +262,16 @@ DemoSummary writeDemoDataset(const std::string& dir, const DemoOptions& options,
     AtomicFile log(summary.logPath);
     AtomicFile labels(summary.labelPath);
     labels.stream() << "BlockId,Label\n";
+    AtomicFile kindsFile(summary.kindPath);
+    kindsFile.stream() << "BlockId,Kind,KnownKeysOnly\n";
 
     const double start = double(daysFromCivil(2008, 11, 9)) * 86400 + 20 * 3600 + 35 * 60 + 18;
     const double span = 10.0 * 3600 * std::max(1.0, double(options.sessions) / 4000.0);
-    const Anomaly kinds[] = {Anomaly::LostReplica, Anomaly::ServeException, Anomaly::InterruptedWrite, Anomaly::Retries,
-                             Anomaly::DeleteError, Anomaly::Redundant, Anomaly::ShortFailure, Anomaly::ShortFailure};
+    // Half of the anomalies bring a new key, half keep to known keys.
+    const Anomaly kinds[] = {Anomaly::LostReplica,      Anomaly::ServeException, Anomaly::InterruptedWrite, Anomaly::Retries,
+                             Anomaly::DeleteError,      Anomaly::Redundant,      Anomaly::ShortFailure,     Anomaly::ShortFailure,
+                             Anomaly::AckBeforeReceive, Anomaly::AckBeforeReceive, Anomaly::MissingUpdate,  Anomaly::MissingUpdate,
+                             Anomaly::RepeatedReceive,  Anomaly::RepeatedReceive, Anomaly::EarlyStop,       Anomaly::EarlyStop};
     double t = start;
     for (std::size_t i = 0; i < options.sessions; ++i) {
         if ((i & 1023) == 0) {
@@ -215,10 +287,14 @@ DemoSummary writeDemoDataset(const std::string& dir, const DemoOptions& options,
         const auto id = std::int64_t(rng.next());
         const std::string blk = "blk_" + std::to_string(id);
         const bool anomalous = rng.chance(options.anomalyRatio);
-        const Anomaly kind = anomalous ? kinds[rng.range(0, 7)] : Anomaly::None;
+        const Anomaly kind = anomalous ? kinds[rng.range(0, int(std::size(kinds)) - 1)] : Anomaly::None;
         writer.block(blk, t, kind);
         labels.stream() << blk << ',' << (anomalous ? "Anomaly" : "Normal") << '\n';
         summary.anomalies += anomalous;
+        if (anomalous) {
+            kindsFile.stream() << blk << ',' << kindName(kind) << ',' << (keepsToKnownKeys(kind) ? "yes" : "no") << '\n';
+            summary.knownKeyAnomalies += keepsToKnownKeys(kind);
+        }
     }
     while (!queue.empty()) {
         log.stream() << queue.top().text << '\n';
@@ -229,7 +305,8 @@ DemoSummary writeDemoDataset(const std::string& dir, const DemoOptions& options,
 
     std::string config =
         "# LogBERT Workbench demo dataset: HDFS-like logs written by `logbert demo-data` (seed " +
-        std::to_string(options.seed) + ", " + std::to_string(options.sessions) + " blocks).\n"
+        std::to_string(options.seed) + ", " + std::to_string(options.sessions) + " blocks).\n" +
+        commentLines(demoDatasetNote()) + "# anomaly_kinds.csv names the kind of each anomalous block.\n"
         "preset: test\n"
         "data:\n"
         "  name: hdfs-demo\n"
@@ -242,6 +319,7 @@ DemoSummary writeDemoDataset(const std::string& dir, const DemoOptions& options,
         "  sample_ratio: 1.0   # the demo is small: use all of it\n";
     log.commit();
     labels.commit();
+    kindsFile.commit();
     writeFileAtomically(summary.configPath, config);
     return summary;
 }

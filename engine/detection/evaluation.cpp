@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/detection/baselines.h"
+#include "engine/detection/detector_reports.h"
 #include "engine/detection/evaluation_cache.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/csv.h"
@@ -51,12 +52,6 @@ SweepPoint sweepPoint(const std::vector<ScoredSession>& sessions, double thresho
     }
     p.validationFpr = valNormals ? double(valFlagged) / double(valNormals) : 0;
     return p;
-}
-
-std::string fixed(double v, int digits = 4) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
 }
 
 void writeConfusion(JsonWriter& j, const Confusion& c) {
@@ -129,38 +124,27 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
         if (s.split != Split::Validation) continue;
         (s.label == Label::Anomaly ? validationAnomalies : validationNormals).push_back(s.score);
     }
-    result.thresholds = chooseThresholds(validationNormals, validationAnomalies, config.detection.topG, config.detection.targetFpr,
-                                         DistanceRule{config.detection.distanceTail, config.detection.distanceMargin});
-    const Thresholds& t = result.thresholds;
+    const Thresholds chosen = chooseThresholds(validationNormals, validationAnomalies, config.detection.topG, config.detection.targetFpr,
+                                               DistanceRule{config.detection.distanceTail, config.detection.distanceMargin});
 
     control.report("baselines", 0, 0);
     const BaselineDetectors baselines(d.sessionsIn(Split::Train), config.detection.topG);
     control.throwIfCancelled();
-    DetectorReport logbert{"logbert", "LogBERT", "masked-key misses above the ratio OR [DIST] distance above the threshold", {}};
-    DetectorReport misses{"logbert_misses", "LogBERT misses only", "share of masked keys outside the top-g above the ratio (the paper's rule), or [END] outside the top-g for [END]", {}};
-    DetectorReport distance{"logbert_distance", "LogBERT distance only", "[DIST] distance to the centre above the threshold", {}};
-    DetectorReport unseenKey{"unseen_key", "Unseen key", "a key never seen in a training session", {}};
-    DetectorReport unseenSet{"unseen_key_set", "Unseen key set", "a set of distinct keys no training session has", {}};
-    DetectorReport nextKey{"next_key", "Next key (n-gram)", "a key outside the top-g successors of the last 10 keys (DeepLog-style, n-gram counts with back-off instead of an LSTM)", {}};
-    DetectorReport combined{"combined", "LogBERT or unseen key set", "combined detector: LogBERT's rule OR the unseen-key-set rule", {}};
     for (auto& s : result.sessions) {
         if ((&s - result.sessions.data()) % 2048 == 0) control.throwIfCancelled();
         const Session& session = d.sessions[s.index];
-        s.flagged = t.flags(s.score);
         s.unseenKey = baselines.unseenKey(session);
         s.unseenKeySet = baselines.unseenKeySet(session);
         s.nextKeyMisses = std::uint32_t(baselines.nextKeyMisses(session));
-        if (s.split != Split::Test) continue;
-        const bool anomaly = s.label == Label::Anomaly;
-        logbert.test.add(anomaly, s.flagged);
-        misses.test.add(anomaly, t.byMisses(s.score));
-        distance.test.add(anomaly, t.byDistance(s.score));
-        unseenKey.test.add(anomaly, s.unseenKey);
-        unseenSet.test.add(anomaly, s.unseenKeySet);
-        nextKey.test.add(anomaly, s.nextKeyMisses > 0);
-        combined.test.add(anomaly, s.flagged || s.unseenKeySet);
     }
-    result.detectors = {logbert, misses, distance, unseenKey, unseenSet, nextKey, combined};
+    applyThresholds(result, chosen);
+    return result;
+}
+
+void applyThresholds(EvaluationResult& result, const Thresholds& t) {
+    result.thresholds = t;
+    for (auto& s : result.sessions) s.flagged = t.flags(s.score);
+    result.detectors = detectorReports(result.sessions, t);
 
     std::vector<double> ratios, distances;
     for (const auto& s : result.sessions) {
@@ -168,6 +152,8 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
         distances.push_back(s.score.distance);
     }
     ratios.push_back(0);
+    result.missSweep.clear();
+    result.distanceSweep.clear();
     for (double r : thinned(ratios, 200))
         result.missSweep.push_back(sweepPoint(result.sessions, r, [&](const SessionScore& s) {
             const auto misses = s.missesAt(t.topG);
@@ -180,24 +166,7 @@ EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Da
         }));
 
     // The verdict: said plainly, including when a simple baseline wins.
-    std::ostringstream v;
-    const double f1 = logbert.test.f1();
-    std::vector<std::string> better, worse;
-    for (const auto* b : {&unseenKey, &unseenSet, &nextKey}) {
-        const std::string item = b->name + " (F1 " + fixed(b->test.f1()) + ")";
-        (b->test.f1() > f1 ? better : worse).push_back(item);
-    }
-    v << "LogBERT F1 " << fixed(f1);
-    auto join = [](const std::vector<std::string>& items) {
-        std::string out;
-        for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-        return out;
-    };
-    if (!worse.empty()) v << " beats " << join(worse);
-    if (!better.empty()) v << (worse.empty() ? "" : "; it") << " loses to " << join(better) << " on this data";
-    v << ". Combined (LogBERT or unseen key set): F1 " << fixed(combined.test.f1()) << ".";
-    result.verdict = v.str();
-    return result;
+    result.verdict = verdictText(result.sessions, t);
 }
 
 std::string evaluationJson(const EvaluationResult& r, double projectNormals) {

@@ -62,6 +62,10 @@ struct EvaluationResult {
 EvaluationResult evaluateRun(const std::string& runDir, std::shared_ptr<const Dataset> dataset,
                              const JobControl& control = {}, int threads = 0);
 
+/// Puts LogBERT's rule at `t` (the validation choice, or thresholds a user gives): each session's
+/// flag, every detector's row, the sweeps around `t` and the verdict follow it.
+void applyThresholds(EvaluationResult& result, const Thresholds& t);
+
 /// Writes results.json, scores.csv and evaluation.bin (evaluation_cache.h) into the run folder,
 /// each atomically.
 void saveEvaluation(const std::string& runDir, const EvaluationResult& result, const Dataset& dataset);
