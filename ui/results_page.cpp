@@ -146,7 +146,7 @@ void ResultsPage::buildUi() {
     buttons->addWidget(again);
     controls->addRow(buttons);
     controls->addRow(chosenLabel_);
-    auto* thresholdBox = new QGroupBox("Thresholds (LogBERT's row follows them)");
+    auto* thresholdBox = new QGroupBox("Thresholds (every row and the verdict follow them)");
     thresholdBox->setLayout(controls);
     auto onChange = [this] {
         if (updating_) return;
