@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -278,7 +279,38 @@ struct TrainingJob::Impl {
         if (callbacks.onThreadsChanged) callbacks.onThreadsChanged(change->threads, change->reason);
     }
 
+    // Set up by the phases of run().
+    std::vector<const Session*> train;
+    std::vector<TokenSequence> trainSeq, validationSeq;
+    std::int64_t stepsPerEpoch = 0, totalSteps = 0, warmupSteps = 0;
+    std::int32_t vocabularySize = 0;
+    std::optional<StepFlopCounter> flopCounter;
+    bool fromCheckpoint = false;
+    std::string initSummary; ///< what init_from took over, when it did
+    // This session's clock, rates and interval sums.
+    Clock::time_point sessionStart, lastCheckpoint, intervalStart;
+    double pausedSeconds = 0;
+    std::int64_t stepsAtStart = 0;
+    double stepSecondsSum = 0, stepFlopsSum = 0; // this session's steps, for the utilisation figure
+    double intervalSeqs = 0, intervalTokens = 0;
+    double rateSeqs = 0, rateTokens = 0; // smoothed per-step rates
+
+    /// The whole job, in the phases below.
     TrainingSummary run(const JobControl& control);
+    void readData(const JobControl& control);
+    void buildModel();
+    /// A resumed run reads its checkpoint, metrics and run.json; a new one writes its folder.
+    void openRunFolder();
+    void announceSetup(const ThreadChoice& threads);
+    void startClock();
+    double elapsedNow() const;
+    /// The rest of the epoch's batches; false when cancelled (a checkpoint is saved).
+    bool trainEpoch(const JobControl& control, ThreadPolicy& threadPolicy, TrainingSummary& summary);
+    void trainBatch(const std::vector<std::uint32_t>& rows, double lr, std::int64_t batchesInEpoch);
+    void logInterval(double lr);
+    /// Centre, validation, best model, epoch row, checkpoint; true when training stops early.
+    bool finishEpoch(const JobControl& control);
+    void finishRun(TrainingSummary& summary);
 };
 
 TrainingJob::TrainingJob(TrainingParams params, TrainingCallbacks callbacks) : impl_(std::make_unique<Impl>()) {
@@ -293,42 +325,58 @@ std::shared_ptr<const Dataset> TrainingJob::dataset() const { return impl_->data
 TrainingSummary TrainingJob::run(const JobControl& control) { return impl_->run(control); }
 
 TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
-    RunConfig& c = params.config;
-    const TrainingConfig& tc = c.training;
-    validateTrainingConfig(c);
+    validateTrainingConfig(params.config);
     // A run killed before its first checkpoint resumes from the beginning, in the same folder.
-    bool fromCheckpoint = false;
     if (params.resume) {
         removeStaleTempFiles(params.runDir);
         std::error_code ec;
         fromCheckpoint = fs::exists(file(run_files::kCheckpoint), ec);
     }
     // Under auto the load is measured from here (while the data is read) to choose().
-    ThreadPolicy threadPolicy(tc.threads);
-    device = torch::Device(resolveDevice(tc.device));
+    ThreadPolicy threadPolicy(params.config.training.threads);
+    device = torch::Device(resolveDevice(params.config.training.device));
+    readData(control);
+    // Threads are adopted per thread: set them here, on the thread that runs the job.
+    const ThreadChoice threads = threadPolicy.choose();
+    at::set_num_threads(threads.threads);
+    buildModel();
+    openRunFolder();
+    announceSetup(threads);
 
+    TrainingSummary summary;
+    startClock();
+    info.save(params.runDir);
+    while (epoch < params.config.training.numEpochs && !stoppedEarly) {
+        if (!trainEpoch(control, threadPolicy, summary)) return summary; // cancelled, checkpoint saved
+        if (finishEpoch(control)) break;                                 // early stop
+    }
+    finishRun(summary);
+    return summary;
+}
+
+void TrainingJob::Impl::readData(const JobControl& control) {
+    const RunConfig& c = params.config;
     control.report("reading data", 0, 0);
     dataset = std::make_shared<Dataset>(buildDataset(c.data, control));
     const Dataset& d = *dataset;
-    const auto train = d.sessionsIn(Split::Train);
+    train = d.sessionsIn(Split::Train);
     std::vector<const Session*> validationNormals;
     for (const Session* s : d.sessionsIn(Split::Validation))
         if (s->label == Label::Normal) validationNormals.push_back(s);
     if (train.empty())
         throw InputError(c.data.name.empty() ? "data" : c.data.name, 0,
                          "no normal sessions to train on (LogBERT learns from normal sessions only)");
-    const int maxKeys = c.model.maxSeqLen - 1;
-    const bool endToken = usesEndToken(c);
-    const auto trainSeq = trainingSequences(c, d, train);
-    const auto validationSeq = tokenize(validationNormals, d.vocabulary, maxKeys, endToken);
-    checkBatchSize(tc, trainSeq);
+    trainSeq = trainingSequences(c, d, train);
+    validationSeq = tokenize(validationNormals, d.vocabulary, c.model.maxSeqLen - 1, usesEndToken(c));
+    checkBatchSize(c.training, trainSeq);
+}
 
-    // Threads are adopted per thread: set them here, on the thread that runs the job.
-    const ThreadChoice threads = threadPolicy.choose();
-    at::set_num_threads(threads.threads);
+void TrainingJob::Impl::buildModel() {
+    const RunConfig& c = params.config;
+    const TrainingConfig& tc = c.training;
+    const Dataset& d = *dataset;
     torch::manual_seed(tc.seed);
     model = std::make_unique<LogBert>(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
-    std::string initSummary;
     if (!tc.initFrom.empty() && !fromCheckpoint) initSummary = initializeFromRun(*model, d.vocabulary, tc.initFrom);
     (*model)->to(device);
     (*model)->train();
@@ -338,10 +386,15 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     centre = torch::zeros({hidden}, torch::TensorOptions().device(device));
     centreSum = torch::zeros({hidden}, torch::TensorOptions().dtype(torch::kFloat64)); // on the CPU
 
-    const std::int64_t stepsPerEpoch = std::int64_t((trainSeq.size() + std::size_t(tc.batchSize) - 1) / std::size_t(tc.batchSize));
-    const std::int64_t totalSteps = stepsPerEpoch * tc.numEpochs;
-    const std::int64_t warmupSteps = std::max<std::int64_t>(1, std::llround(tc.warmupRatio * double(totalSteps)));
+    stepsPerEpoch = std::int64_t((trainSeq.size() + std::size_t(tc.batchSize) - 1) / std::size_t(tc.batchSize));
+    totalSteps = stepsPerEpoch * tc.numEpochs;
+    warmupSteps = std::max<std::int64_t>(1, std::llround(tc.warmupRatio * double(totalSteps)));
+    vocabularySize = std::int32_t(d.vocabulary.size());
+    flopCounter.emplace(c.model, vocabularySize);
+}
 
+void TrainingJob::Impl::openRunFolder() {
+    const Dataset& d = *dataset;
     if (fromCheckpoint) {
         loadCheckpoint();
         std::error_code ec;
@@ -358,31 +411,36 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
             throw InputError(params.runDir, 0, "the data no longer gives the vocabulary this run was trained with; "
                                                "its inputs changed since the run started");
         message("resuming at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(step));
-    } else {
-        if (params.resume)
-            message("no checkpoint yet: training starts from the beginning");
-        else
-            prepareNewRunFolder(params.runDir);
-        writeFileAtomically(file(run_files::kConfig), c.toYaml());
-        {
-            AtomicFile vocab(file(run_files::kVocabulary));
-            d.vocabulary.save(vocab.stream());
-            vocab.commit();
-        }
-        if (d.parser) {
-            AtomicFile parser(file(run_files::kParser));
-            d.parser->save(parser.stream());
-            parser.commit();
-        }
-        writeTemplates(file(run_files::kTemplates), d);
-        info.started = isoTimeNow();
+        return;
     }
+    if (params.resume)
+        message("no checkpoint yet: training starts from the beginning");
+    else
+        prepareNewRunFolder(params.runDir);
+    writeFileAtomically(file(run_files::kConfig), params.config.toYaml());
+    {
+        AtomicFile vocab(file(run_files::kVocabulary));
+        d.vocabulary.save(vocab.stream());
+        vocab.commit();
+    }
+    if (d.parser) {
+        AtomicFile parser(file(run_files::kParser));
+        d.parser->save(parser.stream());
+        parser.commit();
+    }
+    writeTemplates(file(run_files::kTemplates), d);
+    info.started = isoTimeNow();
+}
+
+void TrainingJob::Impl::announceSetup(const ThreadChoice& threads) {
+    const RunConfig& c = params.config;
+    const TrainingConfig& tc = c.training;
     info.status = "training";
     info.device = device.str();
     info.threads = threads.threads;
     info.threadsReason = threads.reason;
     info.parameters = (*model)->parameterCount();
-    info.vocabularySize = d.vocabulary.size();
+    info.vocabularySize = dataset->vocabulary.size();
     info.trainSequences = sequencesRepresented(trainSeq);
     info.distinctTrainSequences = tc.mergesDuplicates() ? trainSeq.size() : 0;
     info.validationSequences = validationSeq.size();
@@ -390,18 +448,19 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     info.totalSteps = totalSteps;
     if (!initSummary.empty()) info.initFrom = tc.initFrom;
     info.error.clear();
-
     if (callbacks.onSetup) {
         TrainingSetup setup;
         setup.device = info.device;
         setup.threads = threads.threads;
         setup.threadsReason = threads.reason;
         setup.parameters = info.parameters;
-        setup.vocabularySize = d.vocabulary.size();
+        setup.vocabularySize = dataset->vocabulary.size();
         setup.trainSequences = info.trainSequences;
         setup.distinctTrainSequences = info.distinctTrainSequences;
         setup.validationSequences = validationSeq.size();
-        for (const Session* s : train) setup.longSessionsSplit += s->keys.size() + endToken > std::size_t(maxKeys);
+        const std::size_t maxKeys = std::size_t(c.model.maxSeqLen - 1);
+        const bool endToken = usesEndToken(c);
+        for (const Session* s : train) setup.longSessionsSplit += s->keys.size() + endToken > maxKeys;
         setup.stepsPerEpoch = stepsPerEpoch;
         setup.totalSteps = totalSteps;
         setup.startStep = step;
@@ -409,178 +468,180 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
         callbacks.onSetup(setup);
     }
     if (!initSummary.empty()) message(initSummary);
+}
 
-    TrainingSummary summary;
-    const auto sessionStart = Clock::now();
-    double pausedSeconds = 0;
-    auto elapsedNow = [&] {
-        return elapsedBefore + std::chrono::duration<double>(Clock::now() - sessionStart).count() - pausedSeconds;
-    };
-    const std::int64_t stepsAtStart = step;
-    auto lastCheckpoint = Clock::now();
-    const std::int32_t vocabularySize = std::int32_t(d.vocabulary.size());
-    const StepFlopCounter flopCounter(c.model, vocabularySize);
-    double stepSecondsSum = 0, stepFlopsSum = 0; // this session's steps, for the utilisation figure
+void TrainingJob::Impl::startClock() {
+    sessionStart = lastCheckpoint = intervalStart = Clock::now();
+    pausedSeconds = 0;
+    stepsAtStart = step;
+}
 
-    // Interval sums for metrics rows and smoothed rates.
-    double intervalSeqs = 0, intervalTokens = 0;
-    auto intervalStart = Clock::now();
-    double rateSeqs = 0, rateTokens = 0;
+double TrainingJob::Impl::elapsedNow() const {
+    return elapsedBefore + std::chrono::duration<double>(Clock::now() - sessionStart).count() - pausedSeconds;
+}
 
-    info.save(params.runDir);
-    while (epoch < tc.numEpochs && !stoppedEarly) {
-        const auto batches = lengthBatches(trainSeq, tc.batchSize, derivedSeed(tc.seed, kBatchOrderSalt, std::uint64_t(epoch)));
-        for (; batchInEpoch < std::int64_t(batches.size()); ++batchInEpoch) {
-            pausedSeconds += control.waitWhilePaused();
-            if (control.cancelled()) {
-                saveCheckpoint(elapsedNow());
-                info.status = "cancelled";
-                info.save(params.runDir);
-                message("stopped at step " + std::to_string(step) + "; checkpoint saved (resume with --resume)");
-                summary.cancelled = true;
-                summary.steps = step;
-                summary.epochsDone = epoch;
-                summary.seconds = elapsedNow();
-                return summary;
-            }
-            reviseThreads(threadPolicy);
-            const auto& rows = batches[std::size_t(batchInEpoch)];
-            const double lr = step < warmupSteps
-                                  ? tc.learningRate * double(step + 1) / double(warmupSteps)
-                                  : tc.learningRate * std::max(0.0, double(totalSteps - step) /
-                                                                        double(std::max<std::int64_t>(1, totalSteps - warmupSteps)));
-            const StepOutcome outcome = trainStep(trainSeq, rows, lr, vocabularySize, flopCounter);
-            ++step;
-            const double lossV = outcome.loss, mlkpV = outcome.mlkp, vhmV = outcome.vhm;
-            if (!std::isfinite(lossV))
-                throw std::runtime_error("the loss became " + std::to_string(lossV) + " at step " + std::to_string(step) +
-                                         "; lower training.learning_rate");
-            const double stepSeconds = outcome.phases.total();
-            const std::size_t tokens = outcome.tokens;
-            stepSecondsSum += stepSeconds;
-            stepFlopsSum += outcome.flops;
-            const double seqRate = double(rows.size()) / std::max(stepSeconds, 1e-9);
-            const double tokRate = double(tokens) / std::max(stepSeconds, 1e-9);
-            rateSeqs = rateSeqs == 0 ? seqRate : 0.9 * rateSeqs + 0.1 * seqRate;
-            rateTokens = rateTokens == 0 ? tokRate : 0.9 * rateTokens + 0.1 * tokRate;
-            sumLoss += lossV, sumMlkp += mlkpV, sumVhm += vhmV;
-            intervalSeqs += double(rows.size()), intervalTokens += double(tokens);
-            ++intervalSteps;
-            epochLoss += lossV, epochMlkp += mlkpV, epochVhm += vhmV;
-            ++epochSteps;
-
-            const double elapsed = elapsedNow();
-            const double perStep = (elapsed - elapsedBefore) / double(std::max<std::int64_t>(1, step - stepsAtStart));
-            if (callbacks.onStep) {
-                TrainingStep s;
-                s.epoch = epoch + 1;
-                s.epochs = tc.numEpochs;
-                s.step = step;
-                s.totalSteps = totalSteps;
-                s.stepInEpoch = batchInEpoch + 1;
-                s.stepsPerEpoch = std::int64_t(batches.size());
-                s.loss = lossV, s.mlkp = mlkpV, s.vhm = vhmV;
-                s.learningRate = lr;
-                s.sequencesPerSecond = rateSeqs;
-                s.tokensPerSecond = rateTokens;
-                s.elapsedSeconds = elapsed;
-                s.etaSeconds = perStep * double(totalSteps - step);
-                s.phases = outcome.phases;
-                s.flops = outcome.flops;
-                callbacks.onStep(s);
-            }
-            if (step % tc.logEvery == 0) {
-                const double seconds = std::chrono::duration<double>(Clock::now() - intervalStart).count();
-                MetricsRow row;
-                row.kind = MetricsRow::Kind::Step;
-                row.epoch = epoch + 1;
-                row.step = step;
-                row.loss = sumLoss / intervalSteps;
-                row.mlkp = sumMlkp / intervalSteps;
-                row.vhm = sumVhm / intervalSteps;
-                row.learningRate = lr;
-                row.sequencesPerSecond = intervalSeqs / std::max(seconds, 1e-9);
-                row.tokensPerSecond = intervalTokens / std::max(seconds, 1e-9);
-                row.validationLoss = row.validationMlkp = row.validationVhm = std::nan("");
-                row.elapsedSeconds = elapsed;
-                row.rssMegabytes = double(currentRssBytes()) / 1048576.0;
-                metrics.append(row);
-                if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
-                sumLoss = sumMlkp = sumVhm = intervalSeqs = intervalTokens = 0;
-                intervalSteps = 0;
-                intervalStart = Clock::now();
-            }
-            if (std::chrono::duration<double>(Clock::now() - lastCheckpoint).count() >= tc.checkpointSeconds) {
-                ++batchInEpoch; // this batch is done: resume starts at the next one
-                saveCheckpoint(elapsed);
-                --batchInEpoch;
-                lastCheckpoint = Clock::now();
-            }
+bool TrainingJob::Impl::trainEpoch(const JobControl& control, ThreadPolicy& threadPolicy, TrainingSummary& summary) {
+    const TrainingConfig& tc = params.config.training;
+    const auto batches = lengthBatches(trainSeq, tc.batchSize, derivedSeed(tc.seed, kBatchOrderSalt, std::uint64_t(epoch)));
+    for (; batchInEpoch < std::int64_t(batches.size()); ++batchInEpoch) {
+        pausedSeconds += control.waitWhilePaused();
+        if (control.cancelled()) {
+            saveCheckpoint(elapsedNow());
+            info.status = "cancelled";
+            info.save(params.runDir);
+            message("stopped at step " + std::to_string(step) + "; checkpoint saved (resume with --resume)");
+            summary.cancelled = true;
+            summary.steps = step;
+            summary.epochsDone = epoch;
+            summary.seconds = elapsedNow();
+            return false;
         }
-
-        // End of the epoch: its mean h_DIST becomes the centre; validate; keep the best model.
-        {
-            torch::NoGradGuard noGrad;
-            centre = (centreSum / std::max(centreCount, 1.0)).to(torch::kFloat32).to(device);
-            centreSum.zero_();
-            centreCount = 0;
-            centreReady = true;
-        }
-        TrainingEpoch e;
-        e.epoch = epoch + 1;
-        e.epochs = tc.numEpochs;
-        e.step = step;
-        e.trainLoss = epochSteps ? epochLoss / double(epochSteps) : std::nan("");
-        e.trainMlkp = epochSteps ? epochMlkp / double(epochSteps) : std::nan("");
-        e.trainVhm = epochSteps ? epochVhm / double(epochSteps) : std::nan("");
-        epochLoss = epochMlkp = epochVhm = 0;
-        epochSteps = 0;
-        control.report("validating", 0, validationSeq.size());
-        validate(validationSeq, e.validationLoss, e.validationMlkp, e.validationVhm);
-        e.improved = validationSeq.empty() || e.validationLoss < bestValidationLoss;
-        if (e.improved) {
-            bestValidationLoss = validationSeq.empty() ? std::nan("") : e.validationLoss;
-            bestEpoch = epoch + 1;
-            badEpochs = 0;
-            saveModelFile(file(run_files::kModel), *model, centre);
-        } else {
-            ++badEpochs;
-        }
-        e.elapsedSeconds = elapsedNow();
-        const double perStep = (e.elapsedSeconds - elapsedBefore) / double(std::max<std::int64_t>(1, step - stepsAtStart));
-        e.etaSeconds = perStep * double(totalSteps - step);
-
-        MetricsRow row;
-        row.kind = MetricsRow::Kind::Epoch;
-        row.epoch = epoch + 1;
-        row.step = step;
-        row.loss = e.trainLoss, row.mlkp = e.trainMlkp, row.vhm = e.trainVhm;
-        row.learningRate = std::nan("");
-        row.sequencesPerSecond = rateSeqs, row.tokensPerSecond = rateTokens;
-        row.validationLoss = e.validationLoss, row.validationMlkp = e.validationMlkp, row.validationVhm = e.validationVhm;
-        row.elapsedSeconds = e.elapsedSeconds;
-        row.rssMegabytes = double(currentRssBytes()) / 1048576.0;
-        metrics.append(row);
-        if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
-        if (callbacks.onEpoch) callbacks.onEpoch(e);
-
-        ++epoch;
-        batchInEpoch = 0;
-        info.bestEpoch = bestEpoch;
-        info.bestValidationLoss = bestValidationLoss;
-        info.sequencesPerSecond = rateSeqs;
-        const bool stop = tc.earlyStoppingPatience > 0 && badEpochs >= tc.earlyStoppingPatience && epoch < tc.numEpochs;
-        if (stop) {
-            info.stoppedEarly = true;
-            stoppedEarly = true; // saved: a resume of this run has nothing left to do
-        }
-        saveCheckpoint(e.elapsedSeconds);
-        lastCheckpoint = Clock::now();
-        if (stop) {
-            message("early stop: validation loss has not improved for " + std::to_string(badEpochs) + " epochs");
-            break;
+        reviseThreads(threadPolicy);
+        const double lr = step < warmupSteps
+                              ? tc.learningRate * double(step + 1) / double(warmupSteps)
+                              : tc.learningRate * std::max(0.0, double(totalSteps - step) /
+                                                                    double(std::max<std::int64_t>(1, totalSteps - warmupSteps)));
+        trainBatch(batches[std::size_t(batchInEpoch)], lr, std::int64_t(batches.size()));
+        if (step % tc.logEvery == 0) logInterval(lr);
+        if (std::chrono::duration<double>(Clock::now() - lastCheckpoint).count() >= tc.checkpointSeconds) {
+            ++batchInEpoch; // this batch is done: resume starts at the next one
+            saveCheckpoint(elapsedNow());
+            --batchInEpoch;
+            lastCheckpoint = Clock::now();
         }
     }
+    return true;
+}
+
+void TrainingJob::Impl::trainBatch(const std::vector<std::uint32_t>& rows, double lr, std::int64_t batchesInEpoch) {
+    const TrainingConfig& tc = params.config.training;
+    const StepOutcome outcome = trainStep(trainSeq, rows, lr, vocabularySize, *flopCounter);
+    ++step;
+    const double lossV = outcome.loss, mlkpV = outcome.mlkp, vhmV = outcome.vhm;
+    if (!std::isfinite(lossV))
+        throw std::runtime_error("the loss became " + std::to_string(lossV) + " at step " + std::to_string(step) +
+                                 "; lower training.learning_rate");
+    const double stepSeconds = outcome.phases.total();
+    const std::size_t tokens = outcome.tokens;
+    stepSecondsSum += stepSeconds;
+    stepFlopsSum += outcome.flops;
+    const double seqRate = double(rows.size()) / std::max(stepSeconds, 1e-9);
+    const double tokRate = double(tokens) / std::max(stepSeconds, 1e-9);
+    rateSeqs = rateSeqs == 0 ? seqRate : 0.9 * rateSeqs + 0.1 * seqRate;
+    rateTokens = rateTokens == 0 ? tokRate : 0.9 * rateTokens + 0.1 * tokRate;
+    sumLoss += lossV, sumMlkp += mlkpV, sumVhm += vhmV;
+    intervalSeqs += double(rows.size()), intervalTokens += double(tokens);
+    ++intervalSteps;
+    epochLoss += lossV, epochMlkp += mlkpV, epochVhm += vhmV;
+    ++epochSteps;
+    if (!callbacks.onStep) return;
+    const double elapsed = elapsedNow();
+    const double perStep = (elapsed - elapsedBefore) / double(std::max<std::int64_t>(1, step - stepsAtStart));
+    TrainingStep s;
+    s.epoch = epoch + 1;
+    s.epochs = tc.numEpochs;
+    s.step = step;
+    s.totalSteps = totalSteps;
+    s.stepInEpoch = batchInEpoch + 1;
+    s.stepsPerEpoch = batchesInEpoch;
+    s.loss = lossV, s.mlkp = mlkpV, s.vhm = vhmV;
+    s.learningRate = lr;
+    s.sequencesPerSecond = rateSeqs;
+    s.tokensPerSecond = rateTokens;
+    s.elapsedSeconds = elapsed;
+    s.etaSeconds = perStep * double(totalSteps - step);
+    s.phases = outcome.phases;
+    s.flops = outcome.flops;
+    callbacks.onStep(s);
+}
+
+void TrainingJob::Impl::logInterval(double lr) {
+    const double seconds = std::chrono::duration<double>(Clock::now() - intervalStart).count();
+    MetricsRow row;
+    row.kind = MetricsRow::Kind::Step;
+    row.epoch = epoch + 1;
+    row.step = step;
+    row.loss = sumLoss / double(intervalSteps);
+    row.mlkp = sumMlkp / double(intervalSteps);
+    row.vhm = sumVhm / double(intervalSteps);
+    row.learningRate = lr;
+    row.sequencesPerSecond = intervalSeqs / std::max(seconds, 1e-9);
+    row.tokensPerSecond = intervalTokens / std::max(seconds, 1e-9);
+    row.validationLoss = row.validationMlkp = row.validationVhm = std::nan("");
+    row.elapsedSeconds = elapsedNow();
+    row.rssMegabytes = double(currentRssBytes()) / 1048576.0;
+    metrics.append(row);
+    if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
+    sumLoss = sumMlkp = sumVhm = intervalSeqs = intervalTokens = 0;
+    intervalSteps = 0;
+    intervalStart = Clock::now();
+}
+
+bool TrainingJob::Impl::finishEpoch(const JobControl& control) {
+    const TrainingConfig& tc = params.config.training;
+    // Its mean h_DIST becomes the centre; validate; keep the best model.
+    {
+        torch::NoGradGuard noGrad;
+        centre = (centreSum / std::max(centreCount, 1.0)).to(torch::kFloat32).to(device);
+        centreSum.zero_();
+        centreCount = 0;
+        centreReady = true;
+    }
+    TrainingEpoch e;
+    e.epoch = epoch + 1;
+    e.epochs = tc.numEpochs;
+    e.step = step;
+    e.trainLoss = epochSteps ? epochLoss / double(epochSteps) : std::nan("");
+    e.trainMlkp = epochSteps ? epochMlkp / double(epochSteps) : std::nan("");
+    e.trainVhm = epochSteps ? epochVhm / double(epochSteps) : std::nan("");
+    epochLoss = epochMlkp = epochVhm = 0;
+    epochSteps = 0;
+    control.report("validating", 0, validationSeq.size());
+    validate(validationSeq, e.validationLoss, e.validationMlkp, e.validationVhm);
+    e.improved = validationSeq.empty() || e.validationLoss < bestValidationLoss;
+    if (e.improved) {
+        bestValidationLoss = validationSeq.empty() ? std::nan("") : e.validationLoss;
+        bestEpoch = epoch + 1;
+        badEpochs = 0;
+        saveModelFile(file(run_files::kModel), *model, centre);
+    } else {
+        ++badEpochs;
+    }
+    e.elapsedSeconds = elapsedNow();
+    const double perStep = (e.elapsedSeconds - elapsedBefore) / double(std::max<std::int64_t>(1, step - stepsAtStart));
+    e.etaSeconds = perStep * double(totalSteps - step);
+
+    MetricsRow row;
+    row.kind = MetricsRow::Kind::Epoch;
+    row.epoch = epoch + 1;
+    row.step = step;
+    row.loss = e.trainLoss, row.mlkp = e.trainMlkp, row.vhm = e.trainVhm;
+    row.learningRate = std::nan("");
+    row.sequencesPerSecond = rateSeqs, row.tokensPerSecond = rateTokens;
+    row.validationLoss = e.validationLoss, row.validationMlkp = e.validationMlkp, row.validationVhm = e.validationVhm;
+    row.elapsedSeconds = e.elapsedSeconds;
+    row.rssMegabytes = double(currentRssBytes()) / 1048576.0;
+    metrics.append(row);
+    if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
+    if (callbacks.onEpoch) callbacks.onEpoch(e);
+
+    ++epoch;
+    batchInEpoch = 0;
+    info.bestEpoch = bestEpoch;
+    info.bestValidationLoss = bestValidationLoss;
+    info.sequencesPerSecond = rateSeqs;
+    const bool stop = tc.earlyStoppingPatience > 0 && badEpochs >= tc.earlyStoppingPatience && epoch < tc.numEpochs;
+    if (stop) {
+        info.stoppedEarly = true;
+        stoppedEarly = true; // saved: a resume of this run has nothing left to do
+    }
+    saveCheckpoint(e.elapsedSeconds);
+    lastCheckpoint = Clock::now();
+    if (stop) message("early stop: validation loss has not improved for " + std::to_string(badEpochs) + " epochs");
+    return stop;
+}
+
+void TrainingJob::Impl::finishRun(TrainingSummary& summary) {
     summary.seconds = elapsedNow();
     summary.steps = step;
     summary.epochsDone = epoch;
@@ -597,7 +658,6 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     info.peakRssMegabytes = double(peakRssBytes()) / 1048576.0;
     info.updated = isoTimeNow();
     info.save(params.runDir);
-    return summary;
 }
 
 TrainingEstimate estimateTraining(const RunConfig& c, const JobControl& control) {
