@@ -4,7 +4,7 @@
 // probe's first array holds, so it must ask again), on the second 28 MiB.
 #include <unistd.h>
 
-#include "app/platform/nvml_abi.h"
+#include "engine/platform/nvml_abi.h"
 
 struct nvmlDevice_st {
     int index;

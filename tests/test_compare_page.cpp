@@ -9,7 +9,10 @@
 #include "engine/config/run_config.h"
 #include "engine/demo/demo_generator.h"
 #include "engine/detection/evaluation.h"
+#include "engine/training/resource_log.h"
+#include "engine/training/run_folder.h"
 #include "engine/training/training_job.h"
+#include "test_support.h"
 #include "ui/compare_page.h"
 #include "widgets/live_chart.h"
 
@@ -32,6 +35,12 @@ class TestComparePage : public QObject {
         if (evaluate) saveEvaluation(runDir, evaluateRun(runDir, job.dataset()), *job.dataset());
     }
 
+    static int rowOf(QTableWidget* table, const QString& name) {
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->verticalHeaderItem(r)->text() == name) return r;
+        return -1;
+    }
+
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -49,7 +58,7 @@ private slots:
         QCOMPARE(cost->columnCount(), 2);
         bool notEvaluated = false, hasF1 = false;
         for (int c = 0; c < 2; ++c) {
-            const QString f1 = cost->item(10, c)->text();
+            const QString f1 = cost->item(rowOf(cost, "F1"), c)->text();
             notEvaluated |= f1 == "not evaluated";
             hasF1 |= f1.toDouble() > 0;
         }
@@ -59,6 +68,30 @@ private slots:
         for (int r = 0; r < diff->rowCount(); ++r) keys << diff->verticalHeaderItem(r)->text();
         QVERIFY2(keys.contains("model.hidden_size"), qPrintable(keys.join(", ")));
         QVERIFY(!keys.contains("model.num_hidden_layers")); // the same in both: not listed
+    }
+
+    // A run trained by the CLI: Compare draws its resources.csv and shows its run.json's figures.
+    void drawsACliRunsOwnResourceSamples() {
+        const QString runDir = dir.filePath("runs/cli");
+        const auto cli = testsupport::runCli({"train", dir.filePath("demo/demo.yaml"), "--out", runDir, "--no-evaluate", "--quiet",
+                                              "--set", "model.hidden_size=16", "--set", "model.num_hidden_layers=1",
+                                              "--set", "model.num_attention_heads=2", "--set", "model.max_seq_len=64",
+                                              "--set", "training.num_epochs=40", "--set", "training.batch_size=8",
+                                              "--set", "training.threads=1"});
+        QVERIFY2(cli.code == 0, qPrintable(cli.err));
+        const auto rows = ResourceLog::load((runDir + "/resources.csv").toStdString()).rows();
+        QVERIFY2(!rows.empty(), "no resource sample in the CLI run");
+        ComparePage page(dir.filePath("runs"));
+        for (const QString& name : {"small", "larger"}) page.setChecked(dir.filePath("runs/" + name), false);
+        page.setChecked(runDir, true);
+        QCOMPARE(page.memoryChart()->seriesCount(), 1);
+        QCOMPARE(page.memoryChart()->pointCount(0), int(rows.size()));
+        const RunInfo info = RunInfo::load(runDir.toStdString());
+        QTableWidget* cost = page.costTable();
+        QCOMPARE(cost->columnCount(), 1);
+        QCOMPARE(cost->item(rowOf(cost, "sequences/s"), 0)->text(), QString::number(info.sequencesPerSecond, 'f', 1));
+        QCOMPARE(cost->item(rowOf(cost, "training memory"), 0)->text(), QString("%1 MiB").arg(info.trainingRssMegabytes, 0, 'f', 0));
+        QVERIFY(info.trainingRssMegabytes > 0 && info.peakRssMegabytes > info.trainingRssMegabytes);
     }
 };
 

@@ -4,10 +4,10 @@
 // this process's memory over every GPU.
 #include <QtTest>
 
-#include "app/platform/gpu_memory.h"
-#include "app/platform/resource_sampler.h"
+#include "engine/platform/gpu_memory.h"
+#include "engine/platform/resource_sampler.h"
 
-using namespace logbert::gui;
+using namespace logbert;
 
 class TestGpuMemory : public QObject {
     Q_OBJECT

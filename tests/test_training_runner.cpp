@@ -11,7 +11,9 @@
 #include <qcustomplot.h>
 
 #include "app/adapters/training_runner.h"
-#include "app/platform/resource_sampler.h"
+#include "engine/platform/resource_sampler.h"
+#include "engine/training/resource_log.h"
+#include "engine/training/run_folder.h"
 #include "engine/config/run_config.h"
 #include "engine/demo/demo_generator.h"
 #include "widgets/live_chart.h"
@@ -87,6 +89,58 @@ private slots:
             QVERIFY2(chart.exportTo(path), ext);
             QVERIFY2(QFileInfo(path).size() > 100, ext);
         }
+    }
+
+    // The Run page's resource chart gets the job's own samples: what it receives live is what
+    // resources.csv holds afterwards, and run.json's cost figures come from the same samples.
+    void liveResourceSamplesAreTheRunFoldersAndResumeContinuesThem() {
+        TrainingRunner runner;
+        std::vector<ResourceRow> live;
+        connect(&runner, &TrainingRunner::resourcesSampled, this, [&](const ResourceRow& r) {
+            QCOMPARE(QThread::currentThread(), qApp->thread());
+            live.push_back(r);
+        });
+        QSignalSpy finished(&runner, &TrainingRunner::finished);
+        runner.start(params("sampled"));
+        QTRY_VERIFY_WITH_TIMEOUT(live.size() >= 3, 30000);
+        runner.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        const std::string runDir = dir.filePath("sampled").toStdString();
+        const auto saved = ResourceLog::load(runDir + "/resources.csv").rows();
+        QVERIFY2(saved.size() >= live.size() - 1 && saved.size() <= live.size(), // the last may come after the save
+                 qPrintable(QString("%1 saved, %2 live").arg(saved.size()).arg(live.size())));
+        double peak = 0;
+        for (std::size_t i = 0; i < saved.size(); ++i) {
+            QVERIFY(std::abs(saved[i].elapsedSeconds - live[i].elapsedSeconds) < 0.001);
+            QCOMPARE(saved[i].step, live[i].step);
+            QVERIFY(std::abs(saved[i].rssMegabytes - live[i].rssMegabytes) < 0.01);
+            QVERIFY(std::abs(saved[i].cpuPercent - live[i].cpuPercent) < 0.1);
+            QCOMPARE(saved[i].threads, live[i].threads);
+            QVERIFY(saved[i].rssMegabytes > 10 && saved[i].threads >= 1);
+            if (i) QVERIFY(saved[i].elapsedSeconds > saved[i - 1].elapsedSeconds && saved[i].step >= saved[i - 1].step);
+            peak = std::max(peak, saved[i].rssMegabytes);
+        }
+        RunInfo info = RunInfo::load(runDir);
+        QVERIFY(info.peakRssMegabytes >= peak - 0.01);
+        QVERIFY(std::abs(info.trainingRssMegabytes - (info.peakRssMegabytes - info.startRssMegabytes)) < 0.01);
+        QVERIFY(info.stepSeconds > 0 && info.trainedSequences >= double(info.steps)); // batch 8: 8 per step
+        QVERIFY(std::abs(info.sequencesPerSecond - info.trainedSequences / info.stepSeconds) < 1e-6 * info.sequencesPerSecond);
+        QVERIFY(info.tokensPerSecond > info.sequencesPerSecond);
+
+        // A resumed run continues the samples after the last one: no time folds back.
+        live.clear();
+        TrainingParams resume = params("sampled");
+        resume.resume = true;
+        runner.start(resume);
+        QTRY_VERIFY_WITH_TIMEOUT(live.size() >= 2, 30000);
+        runner.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        QVERIFY(live.front().elapsedSeconds > saved.back().elapsedSeconds);
+        const auto after = ResourceLog::load(runDir + "/resources.csv").rows();
+        QVERIFY(after.size() > saved.size());
+        for (std::size_t i = 1; i < after.size(); ++i) QVERIFY(after[i].elapsedSeconds > after[i - 1].elapsedSeconds);
+        const RunInfo resumed = RunInfo::load(runDir);
+        QVERIFY(resumed.trainedSequences > info.trainedSequences && resumed.stepSeconds > info.stepSeconds);
     }
 
     void resourceSamplerSeesThisProcess() {

@@ -8,6 +8,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
@@ -36,7 +37,8 @@ QTableWidget* table() {
 } // namespace
 
 ComparePage::ComparePage(const QString& runsFolder, QWidget* parent)
-    : QWidget(parent), runsFolder_(runsFolder), runs_(new QListWidget), chart_(new LiveChart), cost_(table()),
+    : QWidget(parent), runsFolder_(runsFolder), runs_(new QListWidget), charts_(new QTabWidget), chart_(new LiveChart),
+      memoryChart_(new LiveChart), cost_(table()),
       diff_(table()) {
     runs_->setToolTip("Check runs to compare them; double-click one to open its results.");
     connect(runs_, &QListWidget::itemChanged, this, [this] { compare(); });
@@ -55,7 +57,9 @@ ComparePage::ComparePage(const QString& runsFolder, QWidget* parent)
     chart_->setAxisLabels("epoch", "validation loss");
     auto* right = new QSplitter(Qt::Vertical);
     right->setObjectName("compare.right");
-    right->addWidget(chart_);
+    charts_->addTab(chart_, "Validation loss");
+    charts_->addTab(memoryChart_, "Memory");
+    right->addWidget(charts_);
     right->addWidget(cost_);
     auto* diffBox = new QWidget;
     auto* diffLayout = new QVBoxLayout(diffBox);
@@ -73,6 +77,16 @@ ComparePage::ComparePage(const QString& runsFolder, QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(split);
     refresh();
+}
+
+void ComparePage::replaceChart(LiveChart*& slot, LiveChart* fresh) {
+    const int index = charts_->indexOf(slot), current = charts_->currentIndex();
+    const QString title = charts_->tabText(index);
+    charts_->removeTab(index);
+    charts_->insertTab(index, fresh, title);
+    charts_->setCurrentIndex(current);
+    slot->deleteLater();
+    slot = fresh;
 }
 
 int ComparePage::runCount() const { return runs_->count(); }
@@ -131,14 +145,23 @@ void ComparePage::compare() {
             if (row.kind == MetricsRow::Kind::Epoch && std::isfinite(row.validationLoss))
                 fresh->append(series, row.epoch, row.validationLoss);
     }
-    if (auto* splitter = qobject_cast<QSplitter*>(chart_->parentWidget())) {
-        splitter->replaceWidget(splitter->indexOf(chart_), fresh);
-        chart_->deleteLater();
-    }
-    chart_ = fresh;
+    replaceChart(chart_, fresh);
 
-    const QStringList rows{"status", "parameters", "epochs", "steps", "training time", "sequences/s", "peak RSS",
-                           "device / threads", "precision", "recall", "F1", "FPR"};
+    // Resident memory as each training sampled it (resources.csv): the same for a CLI run.
+    auto* memory = new LiveChart;
+    memory->setTitle("Resident memory of the training process (resources.csv)");
+    memory->setAxisLabels("seconds", "MiB");
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        const int series = memory->addSeries(names[int(r)], kPalette[r % 8]);
+        QVector<double> x, y;
+        for (const auto& row : runs[r].resources) x << row.elapsedSeconds, y << row.rssMegabytes;
+        memory->setSeriesData(series, x, y);
+    }
+    replaceChart(memoryChart_, memory);
+
+    // Cost figures are the training's own (run.json), whichever process ran it.
+    const QStringList rows{"status", "parameters", "epochs", "steps", "training time", "sequences/s", "tokens/s",
+                           "training memory", "process peak RSS", "device / threads", "precision", "recall", "F1", "FPR"};
     cost_->clear();
     cost_->setRowCount(rows.size());
     cost_->setColumnCount(int(runs.size()));
@@ -154,6 +177,8 @@ void ComparePage::compare() {
                                  QString::number(i.steps),
                                  minutes(i.trainingSeconds),
                                  QString::number(i.sequencesPerSecond, 'f', 1),
+                                 QString::number(i.tokensPerSecond, 'f', 0),
+                                 QString("%1 MiB").arg(i.trainingRssMegabytes, 0, 'f', 0),
                                  QString("%1 MiB").arg(i.peakRssMegabytes, 0, 'f', 0),
                                  QString("%1 / %2").arg(QString::fromStdString(i.device)).arg(i.threads),
                                  metric(s.precision), metric(s.recall), metric(s.f1), s.evaluated ? QString::number(s.fpr, 'f', 5) : QString()};

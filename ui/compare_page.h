@@ -7,6 +7,7 @@
 #include "app/adapters/run_summaries.h"
 
 class QListWidget;
+class QTabWidget;
 class QTableWidget;
 
 namespace logbert::gui {
@@ -29,6 +30,8 @@ public:
     int runCount() const;
 
     LiveChart* lossChart() const { return chart_; }
+    /// Each checked run's resident memory over its training, from its resources.csv.
+    LiveChart* memoryChart() const { return memoryChart_; }
     QTableWidget* costTable() const { return cost_; }
     QTableWidget* diffTable() const { return diff_; }
 
@@ -37,10 +40,14 @@ signals:
 
 private:
     void compare();
+    /// Puts `fresh` in the tab of `slot` (the charts are rebuilt on every change).
+    void replaceChart(LiveChart*& slot, LiveChart* fresh);
 
     QString runsFolder_;
     QListWidget* runs_;
+    QTabWidget* charts_;
     LiveChart* chart_;
+    LiveChart* memoryChart_;
     QTableWidget* cost_;
     QTableWidget* diff_;
 };

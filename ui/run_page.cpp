@@ -46,7 +46,7 @@ QSpinBox* spin(int lo, int hi) {
 } // namespace
 
 RunPage::RunPage(const QString& workspace, QWidget* parent)
-    : QWidget(parent), workspace_(workspace), runner_(new TrainingRunner(this)), resourceTimer_(new QTimer(this)) {
+    : QWidget(parent), workspace_(workspace), runner_(new TrainingRunner(this)) {
     buildForm();
     connect(runner_, &TrainingRunner::setupReady, this, [this](const TrainingSetup& s) {
         progress_->setRange(0, int(s.totalSteps));
@@ -92,8 +92,7 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
         error_->setText(error);
         status_->setText("training failed");
     });
-    resourceTimer_->setInterval(500);
-    connect(resourceTimer_, &QTimer::timeout, this, &RunPage::sampleResources);
+    connect(runner_, &TrainingRunner::resourcesSampled, this, &RunPage::appendResources);
     revalidate();
 }
 
@@ -199,8 +198,10 @@ void RunPage::buildForm() {
     cpuSeries_ = resourceChart_->addSeries("CPU %", QColor(148, 103, 189));
     rssSeries_ = resourceChart_->addSeries("resident MiB", QColor(140, 86, 75), false, true);
     threadSeries_ = resourceChart_->addSeries("threads", QColor(127, 127, 127), false, true);
-    if (sampler_.hasGpu()) gpuSeries_ = resourceChart_->addSeries("GPU MiB", QColor(44, 160, 44), false, true);
-    else resourceChart_->setToolTip(QString::fromStdString("No GPU memory series: " + sampler_.noGpuReason()));
+    // The samples are the training's own (resources.csv), taken by the job every second.
+    const QString noGpu = TrainingRunner::noGpuReason();
+    if (noGpu.isEmpty()) gpuSeries_ = resourceChart_->addSeries("GPU MiB", QColor(44, 160, 44), false, true);
+    else resourceChart_->setToolTip("No GPU memory series: " + noGpu);
     auto* smoothing = new QSlider(Qt::Horizontal);
     smoothing->setRange(0, 99);
     smoothing->setValue(int(smoothing_ * 100));
@@ -334,8 +335,6 @@ void RunPage::setRunning(bool running) {
     for (QWidget* w : std::initializer_list<QWidget*>{preset_, dataFile_, runName_, hidden_, layers_, heads_, seqLen_,
                                                       epochs_, batch_, threads_, learningRate_, maskRatio_})
         w->setEnabled(!running);
-    if (running) resourceTimer_->start();
-    else resourceTimer_->stop();
 }
 
 void RunPage::start() {
@@ -350,8 +349,6 @@ void RunPage::start() {
     resourceChart_->clear();
     stepX_.clear();
     lossY_.clear();
-    runClock_ = 0;
-    sampler_.sample(); // start the CPU interval now
     setRunning(true);
     runner_->start(TrainingParams{config, runDir.toStdString(), false});
 }
@@ -404,13 +401,11 @@ void RunPage::stop() {
     status_->setText("stopping: saving a checkpoint …");
 }
 
-void RunPage::sampleResources() {
-    const ResourceSample s = sampler_.sample();
-    runClock_ += resourceTimer_->interval() / 1000.0;
-    resourceChart_->append(cpuSeries_, runClock_, s.cpuPercent);
-    resourceChart_->append(rssSeries_, runClock_, double(s.rssBytes) / 1048576.0);
-    resourceChart_->append(threadSeries_, runClock_, s.threads);
-    if (gpuSeries_ >= 0 && s.gpuBytes >= 0) resourceChart_->append(gpuSeries_, runClock_, double(s.gpuBytes) / 1048576.0);
+void RunPage::appendResources(const ResourceRow& row) {
+    resourceChart_->append(cpuSeries_, row.elapsedSeconds, row.cpuPercent);
+    resourceChart_->append(rssSeries_, row.elapsedSeconds, row.rssMegabytes);
+    resourceChart_->append(threadSeries_, row.elapsedSeconds, row.threads);
+    if (gpuSeries_ >= 0 && row.gpuMegabytes >= 0) resourceChart_->append(gpuSeries_, row.elapsedSeconds, row.gpuMegabytes);
 }
 
 } // namespace logbert::gui

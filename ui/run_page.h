@@ -5,7 +5,6 @@
 
 #include "app/adapters/background_task.h"
 #include "app/adapters/training_runner.h"
-#include "app/platform/resource_sampler.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -66,14 +65,11 @@ private:
     void fillForm();
     void revalidate();
     void setRunning(bool running);
-    void sampleResources();
+    void appendResources(const ResourceRow& row);
     QStringList overrides() const;
 
     QString workspace_;
     TrainingRunner* runner_;
-    ResourceSampler sampler_;
-    QTimer* resourceTimer_;
-    double runClock_ = 0;
 
     QComboBox* preset_;
     QLineEdit* dataFile_;

@@ -11,6 +11,7 @@ Q_DECLARE_METATYPE(logbert::TrainingStep)
 Q_DECLARE_METATYPE(logbert::TrainingEpoch)
 Q_DECLARE_METATYPE(logbert::TrainingSummary)
 Q_DECLARE_METATYPE(logbert::JobProgress)
+Q_DECLARE_METATYPE(logbert::ResourceRow)
 
 namespace logbert::gui {
 /// Registers the types above with Qt's meta-type system (once, before the first queued signal).

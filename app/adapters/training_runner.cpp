@@ -4,6 +4,7 @@
 #include <QMetaObject>
 
 #include "engine/core/errors.h"
+#include "engine/platform/gpu_memory.h"
 
 namespace logbert::gui {
 
@@ -14,9 +15,15 @@ void registerEngineTypes() {
         qRegisterMetaType<logbert::TrainingEpoch>();
         qRegisterMetaType<logbert::TrainingSummary>();
         qRegisterMetaType<logbert::JobProgress>();
+        qRegisterMetaType<logbert::ResourceRow>();
         return true;
     }();
     (void)done;
+}
+
+QString TrainingRunner::noGpuReason() {
+    const GpuMemoryProbe probe;
+    return probe.available() ? QString() : QString::fromStdString(probe.unavailableReason());
 }
 
 TrainingRunner::TrainingRunner(QObject* parent) : QObject(parent), mailbox_(new GuiMailbox(this)) { registerEngineTypes(); }
@@ -48,6 +55,8 @@ void TrainingRunner::start(const TrainingParams& params) {
         callbacks.onThreadsChanged = [this](int threads, const std::string& reason) {
             mailbox_->post([this, threads, text = QString::fromStdString(reason)] { emit threadsChanged(threads, text); });
         };
+        // From the job's resource sampler thread: the same samples resources.csv gets.
+        callbacks.onResources = [this](const ResourceRow& r) { mailbox_->post([this, r] { emit resourcesSampled(r); }); };
         callbacks.onMessage = [this](const std::string& m) {
             mailbox_->post([this, text = QString::fromStdString(m)] { emit message(text); });
         };

@@ -24,6 +24,8 @@ public:
     bool isRunning() const { return running_; }
     bool isPaused() const { return pause_.load(); }
     QString runDir() const { return runDir_; }
+    /// Why the training's resource samples carry no GPU memory; "" when NVML sees a GPU.
+    static QString noGpuReason();
 
     /// Starts training (a new run, or params.resume). Ignored while a run is in progress.
     void start(const TrainingParams& params);
@@ -39,6 +41,8 @@ signals:
     void epochReported(const logbert::TrainingEpoch& epoch);
     void message(const QString& text);
     void threadsChanged(int threads, const QString& reason); ///< training.threads: auto followed the load
+    /// A sample of the training process, as the job writes it to resources.csv (about every second).
+    void resourcesSampled(const logbert::ResourceRow& row);
     void finished(const logbert::TrainingSummary& summary);
     void failed(const QString& error);
 

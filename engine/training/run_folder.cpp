@@ -68,10 +68,16 @@ void RunInfo::save(const std::string& runDir) const {
         .field("total_steps", totalSteps)
         .field("training_seconds", trainingSeconds)
         .field("sequences_per_second", sequencesPerSecond)
+        .field("tokens_per_second", tokensPerSecond)
+        .field("trained_sequences", trainedSequences)
+        .field("trained_tokens", trainedTokens)
+        .field("step_seconds", stepSeconds)
         .field("best_epoch", bestEpoch)
         .field("best_validation_loss", bestValidationLoss)
         .field("stopped_early", stoppedEarly)
         .field("peak_rss_mb", peakRssMegabytes)
+        .field("start_rss_mb", startRssMegabytes)
+        .field("training_rss_mb", trainingRssMegabytes)
         .field("model_gflops_per_second", modelGflopsPerSecond)
         .field("matmul_gflops", matmulGflops)
         .field("flop_utilisation", matmulGflops > 0 ? modelGflopsPerSecond / matmulGflops : 0.0)
@@ -112,10 +118,16 @@ RunInfo RunInfo::load(const std::string& runDir) {
     get("total_steps", info.totalSteps);
     get("training_seconds", info.trainingSeconds);
     get("sequences_per_second", info.sequencesPerSecond);
+    get("tokens_per_second", info.tokensPerSecond);
+    get("trained_sequences", info.trainedSequences);
+    get("trained_tokens", info.trainedTokens);
+    get("step_seconds", info.stepSeconds);
     get("best_epoch", info.bestEpoch);
     get("best_validation_loss", info.bestValidationLoss);
     get("stopped_early", info.stoppedEarly);
     get("peak_rss_mb", info.peakRssMegabytes);
+    get("start_rss_mb", info.startRssMegabytes);
+    get("training_rss_mb", info.trainingRssMegabytes);
     get("model_gflops_per_second", info.modelGflopsPerSecond);
     get("matmul_gflops", info.matmulGflops);
     get("init_from", info.initFrom);

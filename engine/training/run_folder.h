@@ -13,6 +13,7 @@ namespace run_files {
 inline constexpr const char* kConfig = "config.yaml";        ///< the fully resolved config
 inline constexpr const char* kRunInfo = "run.json";          ///< status, device, cost figures
 inline constexpr const char* kMetrics = "metrics.csv";       ///< one row per logged step and epoch
+inline constexpr const char* kResources = "resources.csv";   ///< the training process's CPU, memory, threads, GPU memory
 inline constexpr const char* kVocabulary = "vocabulary.txt"; ///< token <-> key
 inline constexpr const char* kParser = "parser.drain";       ///< Drain state (raw-log inputs)
 inline constexpr const char* kTemplates = "templates.csv";   ///< key, count, template
@@ -46,12 +47,18 @@ struct RunInfo {
     int numEpochs = 0;
     std::int64_t steps = 0;
     std::int64_t totalSteps = 0;
-    double trainingSeconds = 0;
-    double sequencesPerSecond = 0;
+    double trainingSeconds = 0;   ///< wall time of training (pauses excluded; resumes add up)
+    /// Whole-run throughput of the optimizer steps: trained sequences (tokens) over step seconds,
+    /// all sessions of the run together. The same figure whichever process ran the training.
+    double sequencesPerSecond = 0, tokensPerSecond = 0;
+    double trainedSequences = 0, trainedTokens = 0, stepSeconds = 0;
     int bestEpoch = 0;
     double bestValidationLoss = 0;
     bool stoppedEarly = false;
-    double peakRssMegabytes = 0;
+    /// Resident memory sampled by the training itself (resources.csv): the highest, the process's
+    /// when training started, and the difference — what the training added, which does not depend
+    /// on whether the process is the CLI or the workbench.
+    double peakRssMegabytes = 0, startRssMegabytes = 0, trainingRssMegabytes = 0;
     /// Model FLOPs per second of the training steps (engine/model/model_flops.h), and the
     /// matrix-product speed at the same thread count: their ratio is the FLOP utilisation.
     double modelGflopsPerSecond = 0, matmulGflops = 0;

@@ -38,6 +38,13 @@ RunSummary loadRunSummary(const std::string& runDir) {
     if (fs::exists(runFilePath(runDir, run_files::kRunInfo), ec)) s.info = RunInfo::load(runDir);
     if (fs::exists(runFilePath(runDir, run_files::kMetrics), ec))
         s.metrics = MetricsLog::load(runFilePath(runDir, run_files::kMetrics)).rows();
+    if (fs::exists(runFilePath(runDir, run_files::kResources), ec)) {
+        try { // a run without its resource samples is still a run
+            s.resources = ResourceLog::load(runFilePath(runDir, run_files::kResources)).rows();
+        } catch (const InputError& e) {
+            s.resourcesError = e.what();
+        }
+    }
     const std::string results = runFilePath(runDir, run_files::kResults);
     if (fs::exists(results, ec)) {
         try {

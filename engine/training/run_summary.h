@@ -6,16 +6,19 @@
 #include <vector>
 
 #include "engine/training/metrics_log.h"
+#include "engine/training/resource_log.h"
 #include "engine/training/run_folder.h"
 
 namespace logbert {
 
 /// What the run history and the comparison of runs show about one run folder, read from its
-/// files (no model loaded): run.json, metrics.csv, config.yaml and, when evaluated, results.json.
+/// files (no model loaded): run.json, metrics.csv, resources.csv, config.yaml and, when evaluated, results.json.
 struct RunSummary {
     std::string runDir;
     RunInfo info;
     std::vector<MetricsRow> metrics;
+    std::vector<ResourceRow> resources; ///< resources.csv, the training process's own samples
+    std::string resourcesError;         ///< why resources.csv could not be read ("" when it could or is absent)
     /// Every config value as "section.key" -> text, in file order (lists as flow YAML).
     std::vector<std::pair<std::string, std::string>> config;
     bool evaluated = false;

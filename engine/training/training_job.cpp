@@ -153,7 +153,7 @@ struct TrainingJob::Impl {
         info.steps = step;
         info.epochsDone = epoch;
         info.trainingSeconds = elapsed;
-        info.peakRssMegabytes = double(peakRssBytes()) / 1048576.0;
+        saveResources();
         info.updated = isoTimeNow();
         info.save(params.runDir);
     }
@@ -294,9 +294,15 @@ struct TrainingJob::Impl {
     double stepSecondsSum = 0, stepFlopsSum = 0; // this session's steps, for the utilisation figure
     double intervalSeqs = 0, intervalTokens = 0;
     double rateSeqs = 0, rateTokens = 0; // smoothed per-step rates
+    // The process's own resource samples: earlier sessions' rows, and this session's recorder.
+    ResourceLog resources;
+    std::unique_ptr<ResourceRecorder> recorder;
 
     /// The whole job, in the phases below.
     TrainingSummary run(const JobControl& control);
+    void startRecordingResources();
+    /// resources.csv and run.json's cost figures from the samples so far.
+    void saveResources();
     void readData(const JobControl& control);
     void buildModel();
     /// A resumed run reads its checkpoint, metrics and run.json; a new one writes its folder.
@@ -335,6 +341,7 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     // Under auto the load is measured from here (while the data is read) to choose().
     ThreadPolicy threadPolicy(params.config.training.threads);
     device = torch::Device(resolveDevice(params.config.training.device));
+    startRecordingResources();
     readData(control);
     // Threads are adopted per thread: set them here, on the thread that runs the job.
     const ThreadChoice threads = threadPolicy.choose();
@@ -352,6 +359,38 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     }
     finishRun(summary);
     return summary;
+}
+
+void TrainingJob::Impl::startRecordingResources() {
+    // A resumed run continues its resources.csv; one that cannot be read starts it again.
+    std::error_code ec;
+    if (fromCheckpoint && fs::exists(file(run_files::kResources), ec)) {
+        try {
+            resources = ResourceLog::load(file(run_files::kResources));
+        } catch (const InputError& e) {
+            message(std::string("resources.csv starts again: ") + e.what());
+        }
+    }
+    const double offset = resources.rows().empty() ? 0.0 : resources.rows().back().elapsedSeconds;
+    recorder = std::make_unique<ResourceRecorder>(offset, callbacks.onResources);
+}
+
+void TrainingJob::Impl::saveResources() {
+    ResourceLog log = resources;
+    const auto mine = recorder->rows();
+    log.rows().insert(log.rows().end(), mine.begin(), mine.end());
+    log.save(file(run_files::kResources));
+    // This session's figures against earlier sessions' (a resume adds a session).
+    if (!mine.empty()) {
+        const double start = recorder->startRssMegabytes(), peak = recorder->peakRssMegabytes();
+        if (peak >= info.peakRssMegabytes) info.startRssMegabytes = start;
+        info.peakRssMegabytes = std::max(info.peakRssMegabytes, peak);
+        info.trainingRssMegabytes = std::max(info.trainingRssMegabytes, peak - start);
+    }
+    if (info.stepSeconds > 0) {
+        info.sequencesPerSecond = info.trainedSequences / info.stepSeconds;
+        info.tokensPerSecond = info.trainedTokens / info.stepSeconds;
+    }
 }
 
 void TrainingJob::Impl::readData(const JobControl& control) {
@@ -525,6 +564,10 @@ void TrainingJob::Impl::trainBatch(const std::vector<std::uint32_t>& rows, doubl
     const std::size_t tokens = outcome.tokens;
     stepSecondsSum += stepSeconds;
     stepFlopsSum += outcome.flops;
+    info.stepSeconds += stepSeconds;
+    info.trainedSequences += double(rows.size());
+    info.trainedTokens += double(tokens);
+    recorder->setStep(step);
     const double seqRate = double(rows.size()) / std::max(stepSeconds, 1e-9);
     const double tokRate = double(tokens) / std::max(stepSeconds, 1e-9);
     rateSeqs = rateSeqs == 0 ? seqRate : 0.9 * rateSeqs + 0.1 * seqRate;
@@ -629,7 +672,6 @@ bool TrainingJob::Impl::finishEpoch(const JobControl& control) {
     batchInEpoch = 0;
     info.bestEpoch = bestEpoch;
     info.bestValidationLoss = bestValidationLoss;
-    info.sequencesPerSecond = rateSeqs;
     const bool stop = tc.earlyStoppingPatience > 0 && badEpochs >= tc.earlyStoppingPatience && epoch < tc.numEpochs;
     if (stop) {
         info.stoppedEarly = true;
@@ -655,7 +697,7 @@ void TrainingJob::Impl::finishRun(TrainingSummary& summary) {
         info.modelGflopsPerSecond = stepFlopsSum / stepSecondsSum / 1e9;
         info.matmulGflops = measureMatmulGflops();
     }
-    info.peakRssMegabytes = double(peakRssBytes()) / 1048576.0;
+    saveResources();
     info.updated = isoTimeNow();
     info.save(params.runDir);
 }

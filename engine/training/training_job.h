@@ -10,6 +10,7 @@
 #include "engine/core/job.h"
 #include "engine/data/dataset.h"
 #include "engine/training/metrics_log.h"
+#include "engine/training/resource_log.h"
 
 namespace logbert {
 
@@ -69,6 +70,9 @@ struct TrainingCallbacks {
     std::function<void(const std::string&)> onMessage;   ///< one-line notes (checkpoint saved, ...)
     /// `training.threads: auto` changed the count because the machine's load changed.
     std::function<void(int threads, const std::string& reason)> onThreadsChanged;
+    /// Each sample of resources.csv as it is taken (every second). Called on the sampler's own
+    /// thread, not the training thread.
+    std::function<void(const ResourceRow&)> onResources;
 };
 
 struct TrainingParams {

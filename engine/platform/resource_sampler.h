@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
-#include "app/platform/gpu_memory.h"
+#include "engine/platform/gpu_memory.h"
 
-namespace logbert::gui {
+namespace logbert {
 
 /// What the workbench process uses right now, for the resource chart.
 struct ResourceSample {
@@ -37,4 +37,4 @@ private:
     std::unique_ptr<GpuMemoryProbe> gpu_;
 };
 
-} // namespace logbert::gui
+} // namespace logbert

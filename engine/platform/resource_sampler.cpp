@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/platform/resource_sampler.h"
+#include "engine/platform/resource_sampler.h"
 
 #include <sys/resource.h>
 
@@ -11,7 +11,7 @@
 #include <unistd.h>
 #endif
 
-namespace logbert::gui {
+namespace logbert {
 
 ResourceSampler::ResourceSampler()
     : lastCpu_(cpuSeconds()), lastWall_(std::chrono::steady_clock::now()), gpu_(std::make_unique<GpuMemoryProbe>()) {}
@@ -58,4 +58,4 @@ ResourceSample ResourceSampler::sample() {
     return s;
 }
 
-} // namespace logbert::gui
+} // namespace logbert

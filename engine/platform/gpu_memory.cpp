@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/platform/gpu_memory.h"
+#include "engine/platform/gpu_memory.h"
 
 #include <vector>
 
@@ -7,10 +7,10 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
-#include "app/platform/nvml_abi.h"
+#include "engine/platform/nvml_abi.h"
 #endif
 
-namespace logbert::gui {
+namespace logbert {
 
 #if defined(__linux__)
 struct GpuMemoryProbe::Nvml {
@@ -95,4 +95,4 @@ std::int64_t GpuMemoryProbe::processBytes() const { return -1; }
 
 #endif
 
-} // namespace logbert::gui
+} // namespace logbert

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-namespace logbert::gui {
+namespace logbert {
 
 /// GPU memory this process holds on NVIDIA GPUs, through NVML (libnvidia-ml, part of the driver),
 /// loaded at run time: the workbench needs neither CUDA nor NVML to build or run, and a machine
@@ -31,4 +31,4 @@ private:
     std::string reason_;
 };
 
-} // namespace logbert::gui
+} // namespace logbert
