@@ -9,11 +9,14 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 
 #include "engine/demo/demo_generator.h"
+#include "engine/training/resource_log.h"
 #include "engine/training/run_folder.h"
 #include "ui/main_window.h"
 #include "ui/run_page.h"
+#include "widgets/debiased_ema.h"
 #include "widgets/live_chart.h"
 
 using namespace logbert;
@@ -34,6 +37,22 @@ private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
         QCoreApplication::setOrganizationName("logbert-test");
+    }
+
+    // TensorBoard's debiased EMA against a hand-computed series: w = 0.5 on 1, 3, 5 gives
+    // 0.5/0.5, 1.75/0.75, 3.375/0.875; a plain EMA seeded with the first value gives 1, 2, 3.5.
+    void smoothingIsDebiased() {
+        const QVector<double> s = debiasedEma({1, 3, 5}, 0.5);
+        QCOMPARE(s.size(), 3);
+        QCOMPARE(s[0], 1.0);
+        QVERIFY(std::abs(s[1] - 7.0 / 3.0) < 1e-12);
+        QVERIFY(std::abs(s[2] - 27.0 / 7.0) < 1e-12);
+        // A falling loss: the smoothed curve never sits above the first raw point's level.
+        QVector<double> falling;
+        for (int i = 0; i < 50; ++i) falling << 6.0 * std::exp(-0.1 * i) + 0.5;
+        const QVector<double> f = debiasedEma(falling, 0.9);
+        for (int i = 1; i < f.size(); ++i) QVERIFY(f[i] <= f[i - 1] + 1e-12);
+        QCOMPARE(debiasedEma(falling, 0.0), falling); // weight 0: the raw curve
     }
 
     void demoTrainsLiveAndStops() {
@@ -96,6 +115,15 @@ private slots:
                                 .arg(QString::fromStdString(info.device))
                                 .arg(QLocale().toString(qlonglong(info.parameters)))
                                 .arg(info.trainSequences));
+        // The smoothed curve is the debiased EMA of the raw loss the chart holds.
+        const QVector<double> raw = page.rawLoss(), smooth = page.smoothedLoss();
+        QCOMPARE(page.lossChart()->pointCount(page.smoothedSeries()), raw.size());
+        QCOMPARE(smooth.front(), raw.front()); // no pull towards 0 or the first value
+        // The resource chart drew the job's samples, which resources.csv holds.
+        const auto saved = ResourceLog::load(page.runner()->runDir().toStdString() + "/resources.csv").rows();
+        const int drawn = page.resourceChart()->pointCount(page.cpuSeries());
+        QVERIFY2(int(saved.size()) == drawn || int(saved.size()) + 1 == drawn,
+                 qPrintable(QString("%1 saved, %2 drawn").arg(saved.size()).arg(drawn)));
         // The data file is remembered for File > Open recent.
         QVERIFY(QSettings().value("recent/data").toStringList().contains(dir.filePath("demo/demo.yaml")));
     }

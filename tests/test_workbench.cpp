@@ -55,10 +55,16 @@ private slots:
             const QSize room = QGuiApplication::primaryScreen()->availableGeometry().size();
             QVERIFY2(window.width() <= room.width() && window.height() <= room.height(),
                      qPrintable(QString("%1x%2 on %3x%4").arg(window.width()).arg(window.height()).arg(room.width()).arg(room.height())));
+            const QColor lightChart = window.runPage()->lossChart()->background();
             window.setDarkPalette(true);
             const QPalette p = qApp->palette();
             for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
                 QVERIFY(p.color(QPalette::Disabled, role) != p.color(QPalette::Active, role));
+            // The charts turn dark with the window (they stayed white).
+            QCoreApplication::processEvents();
+            const QColor darkChart = window.runPage()->lossChart()->background();
+            QVERIFY2(darkChart.lightness() < 80 && lightChart.lightness() > 200,
+                     qPrintable(QString("light %1, dark %2").arg(lightChart.name(), darkChart.name())));
             window.setDarkPalette(false);
         }
         QSettings().clear();

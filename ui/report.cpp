@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/report.h"
 
+#include <QApplication>
 #include <QBuffer>
 #include <QFile>
 #include <QPageSize>
 #include <QPrinter>
+#include <QStyle>
 #include <QTextDocument>
 #include <algorithm>
 #include <cmath>
@@ -73,11 +75,16 @@ bool exportReport(const EvaluatedRun& run, const SessionLinesMap& lines, const Q
                     "Test: %6 normal, %7 anomalous sessions; validation: %8 normal.</p>")
                 .arg(d.files.size()).arg(d.stats.linesRead).arg(d.stats.linesUnmatched).arg(d.templates.size())
                 .arg(d.sessions.size()).arg(r.testNormal).arg(r.testAnomaly).arg(r.validationNormal);
-    html += QString("<h2>Training</h2><p>%1 parameters · %2 epochs, %3 steps in %4 s · %5 sequences/s · peak %6 MiB · %7, %8 threads</p>")
+    html += QString("<h2>Training</h2><p>%1 parameters · %2 epochs, %3 steps in %4 s · %5 sequences/s · training memory %6 MiB "
+                    "(process peak %9 MiB) · %7, %8 threads</p>")
                 .arg(summary.info.parameters).arg(summary.info.epochsDone).arg(summary.info.steps)
                 .arg(summary.info.trainingSeconds, 0, 'f', 0).arg(summary.info.sequencesPerSecond, 0, 'f', 1)
-                .arg(summary.info.peakRssMegabytes, 0, 'f', 0).arg(esc(summary.info.device)).arg(summary.info.threads);
+                .arg(summary.info.trainingRssMegabytes, 0, 'f', 0).arg(esc(summary.info.device)).arg(summary.info.threads)
+                .arg(summary.info.peakRssMegabytes, 0, 'f', 0);
+    // The report is printed on white whatever the window's palette.
+    const QPalette paper = QApplication::style()->standardPalette();
     LiveChart loss;
+    loss.setPalette(paper);
     loss.setTitle("Loss");
     loss.setAxisLabels("step", "loss");
     const int train = loss.addSeries("training loss", QColor(31, 119, 180));
@@ -93,6 +100,7 @@ bool exportReport(const EvaluatedRun& run, const SessionLinesMap& lines, const Q
     for (const auto& det : r.detectors) html += metricRow(det);
     html += "</table><p>Thresholds (chosen on validation data only): " + esc(r.thresholds.method) + "</p>";
     LiveChart f1;
+    f1.setPalette(paper);
     f1.setTitle("F1 on the test split as the miss ratio r moves (others fixed)");
     f1.setAxisLabels("r", "F1");
     const int curve = f1.addSeries("F1", QColor(44, 160, 44));

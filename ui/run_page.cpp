@@ -63,12 +63,12 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
     });
     connect(runner_, &TrainingRunner::stepReported, this, [this](const TrainingStep& s) {
         lossChart_->append(lossSeries_, double(s.step), s.loss);
-        smoothed_ = stepX_.isEmpty() ? s.loss : smoothing_ * smoothed_ + (1 - smoothing_) * s.loss;
         stepX_.push_back(double(s.step));
         lossY_.push_back(s.loss);
-        lossChart_->append(smoothSeries_, double(s.step), smoothed_);
+        lossChart_->append(smoothSeries_, double(s.step), smoother_.add(s.loss));
         lossChart_->append(mlkpSeries_, double(s.step), s.mlkp);
-        lossChart_->append(vhmSeries_, double(s.step), s.vhm);
+        // The part the total holds (alpha * VHM), on the total's scale: raw VHM sits ~10x above it.
+        lossChart_->append(vhmSeries_, double(s.step), vhmWeight_ * s.vhm);
         progress_->setValue(int(s.step));
         status_->setText(QString("epoch %1/%2 · step %3/%4 · loss %5 · %6 seq/s · ETA %7")
                              .arg(s.epoch).arg(s.epochs).arg(s.step).arg(s.totalSteps)
@@ -189,15 +189,16 @@ void RunPage::buildForm() {
     lossSeries_ = lossChart_->addSeries("loss (raw)", QColor(31, 119, 180, 70));
     smoothSeries_ = lossChart_->addSeries("loss (smoothed)", QColor(31, 119, 180));
     mlkpSeries_ = lossChart_->addSeries("MLKP", QColor(44, 160, 44));
-    vhmSeries_ = lossChart_->addSeries("VHM", QColor(255, 127, 14));
+    vhmSeries_ = lossChart_->addSeries("α·VHM", QColor(255, 127, 14));
     validationSeries_ = lossChart_->addSeries("validation loss", QColor(214, 39, 40), true);
     resourceChart_ = new LiveChart;
-    resourceChart_->setTitle("Process resources");
-    resourceChart_->setAxisLabels("seconds", "CPU %");
-    resourceChart_->setRightAxisLabel("MiB / threads");
+    resourceChart_->setTitle("Training process (resources.csv)");
+    resourceChart_->setAxisLabels("seconds", "CPU % / threads");
+    resourceChart_->setRightAxisLabel("MiB");
     cpuSeries_ = resourceChart_->addSeries("CPU %", QColor(148, 103, 189));
     rssSeries_ = resourceChart_->addSeries("resident MiB", QColor(140, 86, 75), false, true);
-    threadSeries_ = resourceChart_->addSeries("threads", QColor(127, 127, 127), false, true);
+    // Threads beside CPU % (tens against hundreds), not on the MiB axis where they were a flat line at 0.
+    threadSeries_ = resourceChart_->addSeries("threads", QColor(127, 127, 127));
     // The samples are the training's own (resources.csv), taken by the job every second.
     const QString noGpu = TrainingRunner::noGpuReason();
     if (noGpu.isEmpty()) gpuSeries_ = resourceChart_->addSeries("GPU MiB", QColor(44, 160, 44), false, true);
@@ -205,7 +206,7 @@ void RunPage::buildForm() {
     auto* smoothing = new QSlider(Qt::Horizontal);
     smoothing->setRange(0, 99);
     smoothing->setValue(int(smoothing_ * 100));
-    smoothing->setToolTip("Exponential smoothing of the loss; the raw loss stays faded underneath");
+    smoothing->setToolTip("Exponential smoothing of the loss, bias-corrected like TensorBoard's; the raw loss stays faded underneath");
     connect(smoothing, &QSlider::valueChanged, this, [this](int v) {
         smoothing_ = v / 100.0;
         resmooth();
@@ -213,7 +214,8 @@ void RunPage::buildForm() {
     auto* logScale = new QCheckBox("log scale");
     connect(logScale, &QCheckBox::toggled, lossChart_, &LiveChart::setLogarithmic);
     auto* showMlkp = new QCheckBox("MLKP");
-    auto* showVhm = new QCheckBox("VHM");
+    auto* showVhm = new QCheckBox("α·VHM");
+    showVhm->setToolTip("The hypersphere loss times its weight α (training.vhm_weight): the part of the total it is");
     for (QCheckBox* c : {showMlkp, showVhm}) c->setChecked(true);
     connect(showMlkp, &QCheckBox::toggled, this, [this](bool on) { lossChart_->setSeriesVisible(mlkpSeries_, on); });
     connect(showVhm, &QCheckBox::toggled, this, [this](bool on) { lossChart_->setSeriesVisible(vhmSeries_, on); });
@@ -280,15 +282,14 @@ void RunPage::fillForm() {
 }
 
 void RunPage::resmooth() {
-    QVector<double> smooth(lossY_.size());
-    double value = 0;
-    for (int i = 0; i < lossY_.size(); ++i) {
-        value = i == 0 ? lossY_[i] : smoothing_ * value + (1 - smoothing_) * lossY_[i];
-        smooth[i] = value;
-    }
-    smoothed_ = value;
+    smoother_.reset(smoothing_);
+    QVector<double> smooth;
+    smooth.reserve(lossY_.size());
+    for (double y : lossY_) smooth.push_back(smoother_.add(y)); // leaves smoother_ ready for the next step
     lossChart_->setSeriesData(smoothSeries_, stepX_, smooth);
 }
+
+QVector<double> RunPage::smoothedLoss() const { return debiasedEma(lossY_, smoothing_); }
 
 QStringList RunPage::overrides() const {
     return {QString("model.hidden_size=%1").arg(hidden_->value()),
@@ -349,6 +350,8 @@ void RunPage::start() {
     resourceChart_->clear();
     stepX_.clear();
     lossY_.clear();
+    smoother_.reset(smoothing_);
+    vhmWeight_ = config.training.vhmWeight;
     setRunning(true);
     runner_->start(TrainingParams{config, runDir.toStdString(), false});
 }

@@ -5,6 +5,7 @@
 
 #include "app/adapters/background_task.h"
 #include "app/adapters/training_runner.h"
+#include "widgets/debiased_ema.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -38,6 +39,10 @@ public:
 
     // Series of the charts, for tests and exports.
     int lossSeries() const { return lossSeries_; }
+    int smoothedSeries() const { return smoothSeries_; }
+    /// The smoothed curve as the chart holds it (debiased EMA of the raw loss at the slider's weight).
+    QVector<double> smoothedLoss() const;
+    QVector<double> rawLoss() const { return lossY_; }
     int cpuSeries() const { return cpuSeries_; }
 
     /// The last estimate's text ("" before the first).
@@ -88,7 +93,9 @@ private:
     LiveChart* resourceChart_;
     int lossSeries_ = 0, smoothSeries_ = 0, mlkpSeries_ = 0, vhmSeries_ = 0, validationSeries_ = 0;
     QVector<double> stepX_, lossY_; // raw loss, to recompute the smoothed curve
-    double smoothing_ = 0.9, smoothed_ = 0;
+    double smoothing_ = 0.9;
+    DebiasedEma smoother_{0.9};
+    double vhmWeight_ = 0.1; // the run's alpha: the chart plots alpha * VHM, the part the total holds
     void resmooth();
     int cpuSeries_ = 0, rssSeries_ = 0, threadSeries_ = 0, gpuSeries_ = -1; ///< gpu: only with an NVIDIA GPU
 };

@@ -6,7 +6,15 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "widgets/chart_palette.h"
+
 namespace logbert::gui {
+
+void HistogramChart::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyChartPalette(plot_, palette());
+    QWidget::changeEvent(event);
+}
 
 HistogramChart::HistogramChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
@@ -14,12 +22,14 @@ HistogramChart::HistogramChart(QWidget* parent) : QWidget(parent), plot_(new QCu
     layout->addWidget(plot_);
     plot_->legend->setVisible(true);
     plot_->setMinimumSize(240, 160);
+    applyChartPalette(plot_, palette());
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
 }
 
 void HistogramChart::setTitle(const QString& title, const QString& xLabel, const QString& yLabel) {
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
+    applyChartPalette(plot_, palette()); // the new title too
     plot_->xAxis->setLabel(xLabel);
     plot_->yAxis->setLabel(yLabel);
 }

@@ -22,6 +22,10 @@ public:
     int barSets() const;
     QCustomPlot* plot() const { return plot_; }
 
+protected:
+    /// The chart follows the application's palette (light or dark).
+    void changeEvent(QEvent* event) override;
+
 private:
     QCustomPlot* plot_;
 };

@@ -12,7 +12,15 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "widgets/chart_palette.h"
+
 namespace logbert::gui {
+
+void LiveChart::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyChartPalette(plot_, palette());
+    QWidget::changeEvent(event);
+}
 
 LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
@@ -22,6 +30,7 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(t
     plot_->legend->setVisible(true);
     plot_->legend->setFont(font());
     plot_->setMinimumSize(240, 160);
+    applyChartPalette(plot_, palette());
     // Right-click: export the chart or its data.
     plot_->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(plot_, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
@@ -41,10 +50,13 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(t
     timer_.start();
 }
 
+QColor LiveChart::background() const { return plot_->toPixmap(60, 40).toImage().pixelColor(1, 1); } // as drawn
+
 void LiveChart::setTitle(const QString& title) {
     if (plot_->plotLayout()->rowCount() == 1) {
         plot_->plotLayout()->insertRow(0);
         plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
+        applyChartPalette(plot_, palette()); // the new title too
     } else if (auto* text = qobject_cast<QCPTextElement*>(plot_->plotLayout()->element(0, 0))) {
         text->setText(title);
     }

@@ -42,6 +42,8 @@ public:
     int seriesCount() const { return int(graphs_.size()); }
     /// Replots done so far (for tests and the responsiveness bench).
     int replotCount() const { return replots_; }
+    /// The plot's background colour (it follows the palette).
+    QColor background() const;
     void setReplotInterval(int milliseconds) { timer_.setInterval(milliseconds); }
 
     /// Writes the chart as PNG, PDF or SVG (by extension) or its data as CSV; false on failure.
@@ -50,6 +52,10 @@ public:
     QCustomPlot* plot() const { return plot_; }
     /// Draws what is buffered now instead of at the next tick (before an export or a grab).
     void flush();
+
+protected:
+    /// The chart follows the application's palette (light or dark).
+    void changeEvent(QEvent* event) override;
 
 private:
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `logbert-workbench`: the desktop workbench.
 //   logbert-workbench [--workspace DIR] [--demo | --data DATA.yaml] [--train] [--run RUN_DIR]
-//                     [--screenshot FILE --after SECONDS]
+//                     [--page NAME] [--dark] [--size WxH] [--screenshot FILE --after SECONDS]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     cli.addOption({"dark", "Use the dark palette (also in View, remembered)."});
     cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});
     cli.addOption({"after", "Seconds before --screenshot (default 3).", "SECONDS", "3"});
+    cli.addOption({"size", "Window size, e.g. 1280x800 (docs screenshots).", "WxH"});
     cli.process(app);
 
     QString workspace = cli.value("workspace");
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
     QDir().mkpath(workspace);
 
     logbert::gui::MainWindow window(workspace);
+    if (cli.isSet("size")) {
+        const QStringList wh = cli.value("size").split('x');
+        if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0) window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     window.show();
     if (cli.isSet("dark")) window.setDarkPalette(true);
     // The data file and training follow the demo dataset, which is written in the background.
