@@ -6,6 +6,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <tuple>
 
 #include "test_support.h"
 
@@ -21,6 +22,28 @@ class TestCli : public QObject {
     QTemporaryDir dir;
 
 private slots:
+    // The workbench answers --help and --version without a display, and without one otherwise
+    // says so (exit 2) instead of Qt aborting.
+    void workbenchHelpNeedsNoDisplay() {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(name);
+        auto gui = [&](const QStringList& args) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(LOGBERT_GUI_PATH, args);
+            p.waitForFinished(60000);
+            return std::make_tuple(p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                                   QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()));
+        };
+        const auto [helpCode, help, helpErr] = gui({"--help"});
+        QVERIFY2(helpCode == 0 && help.contains("--demo") && help.contains("--workspace"), qPrintable(help + helpErr));
+        const auto [versionCode, version, versionErr] = gui({"--version"});
+        QVERIFY2(versionCode == 0 && version.startsWith("LogBERT Workbench 0."), qPrintable(version + versionErr));
+        const auto [code, out, err] = gui({"--demo"});
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains("no display"), qPrintable(err));
+    }
+
     void everyCommandHasHelpAndThereIsAVersion() {
         for (const QString command : {"parse", "dataset", "train", "evaluate", "detect", "demo-data", "info"}) {
             for (const QString flag : {"--help", "-h"}) {

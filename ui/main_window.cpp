@@ -116,7 +116,8 @@ void MainWindow::buildMenus() {
 
     menuBar()->addMenu("&Help")->addAction("&About", this, [this] {
         QMessageBox::about(this, "LogBERT Workbench",
-                           "LogBERT Workbench — log anomaly detection with LogBERT.\nGPL-3.0-or-later.");
+                           QString("LogBERT Workbench %1 — log anomaly detection with LogBERT.\nQt %2. GPL-3.0-or-later.")
+                               .arg(LOGBERT_VERSION, qVersion()));
     });
 }
 

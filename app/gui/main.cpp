@@ -7,17 +7,17 @@
 #include <QDir>
 #include <QStandardPaths>
 #include <QTimer>
+#include <cstdio>
 
 #include "ui/main_window.h"
 #include "ui/run_page.h"
 
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName("LogBERT Workbench");
-    QApplication::setApplicationName("LogBERT Workbench");
-    QCommandLineParser cli;
+namespace {
+
+void describeOptions(QCommandLineParser& cli) {
     cli.setApplicationDescription("LogBERT Workbench");
     cli.addHelpOption();
+    cli.addVersionOption();
     cli.addOption({"workspace", "Folder for runs and the demo dataset.", "DIR"});
     cli.addOption({"demo", "Open the built-in demo dataset."});
     cli.addOption({"data", "Open a data YAML.", "FILE"});
@@ -28,6 +28,40 @@ int main(int argc, char** argv) {
     cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});
     cli.addOption({"after", "Seconds before --screenshot (default 3).", "SECONDS", "3"});
     cli.addOption({"size", "Window size, e.g. 1280x800 (docs screenshots).", "WxH"});
+}
+
+/// --help and --version answer without a display (a QApplication needs one).
+bool answersWithoutDisplay(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "--help" || a == "-h" || a == "-?" || a == "--help-all" || a == "--version" || a == "-v") return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication::setOrganizationName("LogBERT Workbench");
+    QCoreApplication::setApplicationName("LogBERT Workbench");
+    QCoreApplication::setApplicationVersion(LOGBERT_VERSION);
+    QCommandLineParser cli;
+    describeOptions(cli);
+    if (answersWithoutDisplay(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        cli.process(core); // prints and exits
+        return 0;
+    }
+#if defined(__linux__)
+    // Without a display Qt aborts; say why instead (offscreen and Wayland are fine).
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        std::fprintf(stderr, "logbert-workbench: no display (DISPLAY is not set). Run it in a desktop session, "
+                             "under xvfb-run, or use the logbert command line (`make run` does so by itself).\n");
+        return 2;
+    }
+#endif
+    QApplication app(argc, argv);
     cli.process(app);
 
     QString workspace = cli.value("workspace");
