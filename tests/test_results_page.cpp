@@ -18,6 +18,15 @@
 #include "ui/results_page.h"
 #include "widgets/live_chart.h"
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LOGBERT_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) && !defined(LOGBERT_TSAN)
+#define LOGBERT_TSAN 1
+#endif
+
 using namespace logbert;
 using namespace logbert::gui;
 
@@ -132,6 +141,11 @@ private slots:
                         QVERIFY2(combined.tp >= std::max(logbert.tp, unseenSet.tp) && combined.fp >= std::max(logbert.fp, unseenSet.fp), qPrintable(where));
                         for (int i = 0; i < m->rowCount(); ++i) QCOMPARE(row(i).total(), logbert.total());
                     }
+#ifdef LOGBERT_TSAN
+        // ThreadSanitizer's runtime fails a CHECK when this many-threaded process forks the CLI
+        // (tsan_rtl.cpp "!thr->slot" in ForkAfter); the plain and ASan builds run this part.
+        return;
+#endif
         // Every row against the CLI at points that move each control.
         const std::vector<Thresholds> points = {chosen, at(0.0, 1, 0, 1e30), at(0.1, 3, 2, 0.5 * d0), at(0.45, 9, 0, d0),
                                                 at(0.3, 1, 1, 0.0), at(1.0, 3, 2, 1e30)};
