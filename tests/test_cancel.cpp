@@ -172,7 +172,9 @@ private slots:
                 },
                 [](TrainingRunner& r) { r.stop(); }, "none", true);
         }
-        QCOMPARE(threadCount(), before);
+        // None left behind; one fewer is fine (a thread of an earlier test may end meanwhile).
+        const int after = threadCount();
+        QVERIFY2(after <= before, qPrintable(QString("%1 threads before, %2 after").arg(before).arg(after)));
     }
 
     void cleanupTestCase() { qInfo("job | phase | cancel to signal | join\n%s", qPrintable(table.join('\n'))); }
