@@ -291,11 +291,7 @@ void ResultsPage::setThresholds(const Thresholds& t) {
 }
 
 Confusion ResultsPage::logbertConfusion() const {
-    Confusion c;
-    if (!run_.result) return c;
-    for (const auto& s : run_.result->sessions)
-        if (s.split == Split::Test) c.add(s.label == Label::Anomaly, current_.flags(s.score));
-    return c;
+    return run_.result ? detectorReports(run_.result->sessions, current_).front().test : Confusion{}; // the table's row 0
 }
 
 QString ResultsPage::verdict() const {

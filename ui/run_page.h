@@ -15,7 +15,6 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QTimer;
 
 namespace logbert::gui {
 
