@@ -8,8 +8,10 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang
   qt6-base-dev qt6-svg-dev libqcustomplot-dev
   libtorch-dev libopenblas0-openmp   # without OpenBLAS, LibTorch uses the reference BLAS (~25x slower)
+  libgloo-dev                        # headers of LibTorch's Gloo process group (distributed training)
   libyaml-cpp-dev libre2-dev zlib1g-dev
   xvfb xauth                         # GUI screenshots and runs without a display
+  python3-torch                      # torchrun, for the test that launches ranks with it (~30 s to install)
 )
 
 if [[ "$(uname -s)" == "Darwin" ]]; then

@@ -34,9 +34,11 @@ const CommandHelp kCommands[] = {
     {"dataset", "dataset RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]...",
      "build the dataset and print its splits"},
     {"train", "train RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]... --out RUN_DIR\n"
-              "        [--no-evaluate] [--quiet]\n"
-              "   or: logbert train --resume RUN_DIR",
-     "train LogBERT into a run folder, then evaluate it; --resume continues from the last checkpoint"},
+              "        [--no-evaluate] [--quiet] [--nproc N]\n"
+              "   or: logbert train --resume RUN_DIR [--nproc N]",
+     "train LogBERT into a run folder, then evaluate it; --resume continues from the last checkpoint;\n"
+     "   --nproc N trains with N local processes (data-parallel, Gloo); under torchrun or srun each process\n"
+     "   is one rank (RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT or SLURM_PROCID/SLURM_NTASKS)"},
     {"evaluate", "evaluate RUN_DIR [--data DATA.yaml] [--json] [--project-normals N]\n"
                  "        [--miss-ratio R] [--top-g G] [--end-g E] [--distance D]",
      "metrics of LogBERT and the baselines on the test split; given thresholds replace the validation choice\n"

@@ -5,6 +5,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
 #include "app/cli/progress_line.h"
+#include "app/cli/worker_launcher.h"
 #include "engine/core/errors.h"
 #include "engine/training/run_folder.h"
 #include "engine/training/training_job.h"
@@ -12,8 +13,27 @@
 namespace logbert::cli {
 
 int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
-    Arguments args(argv, {"--preset", "--data", "--set", "--out", "--resume"}, {"--no-evaluate", "--quiet"});
+    Arguments args(argv, {"--preset", "--data", "--set", "--out", "--resume", "--nproc"}, {"--no-evaluate", "--quiet"});
     TrainingParams params;
+    params.distributed = readDistributedEnv();
+    if (args.has("--nproc")) {
+        const int count = int(args.integer("--nproc", 1, 1, 256));
+        if (params.distributed.distributed())
+            throw InputError("--nproc", 0, "this process is already " + params.distributed.describe() + " (" +
+                                               params.distributed.launcher + " started it); drop --nproc");
+        std::vector<std::string> rest;
+        for (std::size_t i = 0; i < argv.size(); ++i) {
+            if (argv[i] == "--nproc") ++i; // and its value
+            else if (argv[i].rfind("--nproc=", 0) != 0) rest.push_back(argv[i]);
+        }
+        if (count > 1) {
+            // Check the command before starting anyone: a bad config fails once, here.
+            Arguments checked(rest, {"--preset", "--data", "--set", "--out", "--resume"}, {"--no-evaluate", "--quiet"});
+            if (checked.has("--resume")) loadRunFolderConfig(checked.value("--resume"));
+            else validateTrainingConfig(loadRunConfig(configSources(checked, "train")));
+            return launchLocalWorkers(count, rest);
+        }
+    }
     if (args.has("--resume")) {
         if (!args.positionals().empty() || args.has("--preset") || args.has("--data") || args.has("--set") || args.has("--out"))
             throw InputError("train", 0, "--resume RUN_DIR takes its config from the run folder; give no other config");
@@ -28,10 +48,16 @@ int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
     }
     validateTrainingConfig(params.config);
 
-    const bool quiet = args.has("--quiet");
+    // Rank 0 reports and evaluates; the other ranks train silently (their errors still print).
+    const bool reporter = params.distributed.writesRunFolder();
+    const bool quiet = args.has("--quiet") || !reporter;
     ProgressLine progress(quiet);
     TrainingCallbacks callbacks;
     callbacks.onSetup = [&](const TrainingSetup& s) {
+        if (!reporter) return;
+        if (params.distributed.distributed())
+            std::fprintf(stderr, "%d ranks (%s), %d sequences per rank and step\n", params.distributed.worldSize,
+                         params.distributed.launcher.c_str(), params.config.training.batchSize);
         std::fprintf(stderr, "device %s, %d thread%s (%s), %lld parameters, vocabulary %zu, %zu training and %zu validation sequences, %lld steps per epoch\n",
                      s.device.c_str(), s.threads, s.threads == 1 ? "" : "s", s.threadsReason.c_str(),
                      (long long)s.parameters, s.vocabularySize, s.trainSequences,
@@ -59,10 +85,14 @@ int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
                       formatDuration(e.elapsedSeconds).c_str());
         progress.finish(line);
     };
-    callbacks.onMessage = [&](const std::string& m) { progress.finish(m); };
+    callbacks.onMessage = [&](const std::string& m) {
+        if (reporter) progress.finish(m);
+    };
 
+    if (!reporter) callbacks = TrainingCallbacks{};
     TrainingJob training(params, callbacks);
     const TrainingSummary summary = training.run(job);
+    if (!reporter) return summary.cancelled ? 130 : 0;
     if (summary.cancelled) {
         std::cerr << "interrupted; resume with: logbert train --resume " << params.runDir << "\n";
         return 130;

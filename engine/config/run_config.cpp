@@ -262,6 +262,10 @@ const std::vector<Field>& schema() {
         {"training.duplicates", [](RunConfig& c, const Entry& e, const std::string& k) {
              c.training.duplicates = std::vector<std::string>{"keep", "once", "weighted"}[std::size_t(asChoice(e, k, {"keep", "once", "weighted"}))];
          }},
+        {"training.distributed.backend", [](RunConfig& c, const Entry& e, const std::string& k) {
+             c.training.distributedBackend = std::vector<std::string>{"auto", "gloo", "nccl"}[std::size_t(asChoice(e, k, {"auto", "gloo", "nccl"}))];
+         }},
+        {"training.distributed.timeout_seconds", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.distributedTimeoutSeconds = asFloat(e, k, {1, 86400, false, false}); }},
         {"training.init_from", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.initFrom = resolvePath(e, k, asString(e, k)); }},
         {"detection.top_g", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.topG = int(asInt(e, k, 1, 100000)); }},
         {"detection.mask_passes", [](RunConfig& c, const Entry& e, const std::string& k) { c.detection.maskPasses = int(asInt(e, k, 1, 64)); }},
@@ -686,7 +690,10 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "early_stopping_patience" << YAML::Value << training.earlyStoppingPatience
         << YAML::Key << "log_every" << YAML::Value << training.logEvery
         << YAML::Key << "checkpoint_seconds" << YAML::Value << training.checkpointSeconds
-        << YAML::Key << "duplicates" << YAML::Value << Text{training.duplicates};
+        << YAML::Key << "duplicates" << YAML::Value << Text{training.duplicates}
+        << YAML::Key << "distributed" << YAML::Value << YAML::BeginMap
+        << YAML::Key << "backend" << YAML::Value << Text{training.distributedBackend}
+        << YAML::Key << "timeout_seconds" << YAML::Value << training.distributedTimeoutSeconds << YAML::EndMap;
     if (!training.initFrom.empty()) out << YAML::Key << "init_from" << YAML::Value << Text{training.initFrom};
     out << YAML::EndMap;
     out << YAML::Key << "detection" << YAML::Value << YAML::BeginMap

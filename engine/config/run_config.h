@@ -100,6 +100,10 @@ struct TrainingConfig {
     /// by its count (the objective of "keep" in fewer steps).
     std::string duplicates = "keep";
     bool mergesDuplicates() const { return duplicates != "keep"; }
+    /// `training.distributed`: used when the process is one rank of several (torchrun, srun,
+    /// `logbert train --nproc`); engine/training/distributed_env.h.
+    std::string distributedBackend = "auto"; ///< auto | gloo | nccl
+    double distributedTimeoutSeconds = 300;  ///< rendezvous and every collective
 };
 
 /// The `detection:` section: how sessions are scored and flagged.

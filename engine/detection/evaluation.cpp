@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/detection/evaluation.h"
 
+#include "engine/training/run_lock.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -240,6 +242,7 @@ std::string evaluationTable(const EvaluationResult& r, double projectNormals) {
 }
 
 void saveEvaluation(const std::string& runDir, const EvaluationResult& r, const Dataset& d) {
+    const RunFolderLock lock(runDir, "evaluate"); // not while a training writes the folder
     writeFileAtomically(runFilePath(runDir, run_files::kResults), evaluationJson(r));
     AtomicFile file(runFilePath(runDir, run_files::kScores));
     auto& out = file.stream();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/model/model_batch.h"
 
+#include "engine/core/hashing.h"
+
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -95,7 +97,6 @@ ModelBatch trainingBatch(const std::vector<TokenSequence>& sequences,
                          const std::vector<std::uint32_t>& rows, double maskRatio,
                          std::int32_t vocabularySize, std::uint64_t seed, bool weighByCount) {
     ModelBatch b = emptyBatch(sequences, rows);
-    std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     const std::int32_t firstKey = Vocabulary::kFirstKey;
     const bool haveKeys = vocabularySize > firstKey;
@@ -103,6 +104,9 @@ ModelBatch trainingBatch(const std::vector<TokenSequence>& sequences,
     for (std::int64_t r = 0; r < b.rows; ++r) {
         const auto& seq = sequences[rows[std::size_t(r)]].tokens;
         if (seq.empty()) continue;
+        // One stream per sequence: a row's masks do not depend on which rows share its batch, so
+        // ranks that split a batch mask exactly what one process with the whole batch would.
+        std::mt19937_64 rng(mix64(mix64(seed) + rows[std::size_t(r)]));
         std::vector<std::size_t> chosen;
         for (std::size_t k = 0; k < seq.size(); ++k)
             if (unit(rng) < maskRatio) chosen.push_back(k);

@@ -46,7 +46,7 @@ std::vector<std::vector<std::uint32_t>> lengthBatches(const std::vector<TokenSeq
 
 /// BERT masking for training: each key is chosen with probability maskRatio (at least one per
 /// row); a chosen key becomes [MASK] 80% of the time, a random key 10%, and stays 10%.
-/// Deterministic for a given seed. With `weighByCount`, rows of merged sequences carry their
+/// Deterministic for a given seed and independent of the other rows of the batch. With `weighByCount`, rows of merged sequences carry their
 /// counts as weights (ModelBatch::rowWeights).
 ModelBatch trainingBatch(const std::vector<TokenSequence>& sequences,
                          const std::vector<std::uint32_t>& rows, double maskRatio,

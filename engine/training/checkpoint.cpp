@@ -40,6 +40,11 @@ void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::Optim
     archive.write("sums", torch::tensor({p.epochSums[0], p.epochSums[1], p.epochSums[2], p.epochSums[3],
                                          p.intervalSums[0], p.intervalSums[1], p.intervalSums[2], p.intervalSums[3]},
                                         torch::kFloat64));
+    archive.write("layout", torch::tensor({std::int64_t(p.worldSize), p.globalBatch}));
+    if (!p.epochRows.empty()) {
+        std::vector<std::int64_t> rows(p.epochRows.begin(), p.epochRows.end());
+        archive.write("epoch_rows", torch::tensor(rows));
+    }
     archive.write("centre", centre.detach().cpu());
     archive.write("centre_sum", centreSum.detach().cpu());
     archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
@@ -65,6 +70,17 @@ void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::Optim
         torch::Tensor sums; // absent in checkpoints of earlier versions: the means restart
         if (archive.try_read("sums", sums))
             require(isVector(sums, torch::kFloat64, 8), path, "loss sums have an unexpected layout");
+        torch::Tensor layout, epochRows; // absent before distributed training: one process
+        if (archive.try_read("layout", layout)) {
+            require(isVector(layout, torch::kInt64, 2), path, "the batch layout has an unexpected layout");
+            auto l = layout.accessor<std::int64_t, 1>();
+            require(l[0] >= 1 && l[0] <= (1 << 20) && l[1] >= 0 && l[1] <= (std::int64_t(1) << 40), path, "absurd batch layout");
+        }
+        if (archive.try_read("epoch_rows", epochRows))
+            require(epochRows.defined() && epochRows.dim() == 1 && epochRows.scalar_type() == torch::kInt64 &&
+                        (epochRows.numel() == 0 || (epochRows.min().item<std::int64_t>() >= 0 &&
+                                                    epochRows.max().item<std::int64_t>() < (std::int64_t(1) << 32))),
+                    path, "the epoch's remaining rows have an unexpected layout");
         require(rng.defined() && rng.scalar_type() == torch::kUInt8, path, "RNG state is not a byte tensor");
         auto i = progress.accessor<std::int64_t, 1>();
         auto f = progressF.accessor<double, 1>();
@@ -96,6 +112,13 @@ void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::Optim
             auto a = sums.accessor<double, 1>();
             for (int k = 0; k < 4; ++k) p.epochSums[std::size_t(k)] = a[k], p.intervalSums[std::size_t(k)] = a[k + 4];
             require(p.epochSums[3] >= 0 && p.intervalSums[3] >= 0, path, "negative step counts");
+        }
+        p.worldSize = 1, p.globalBatch = 0;
+        if (layout.defined()) p.worldSize = int(layout[0].item<std::int64_t>()), p.globalBatch = layout[1].item<std::int64_t>();
+        p.epochRows.clear();
+        if (epochRows.defined()) {
+            auto r = epochRows.accessor<std::int64_t, 1>();
+            for (std::int64_t k = 0; k < epochRows.numel(); ++k) p.epochRows.push_back(std::uint32_t(r[k]));
         }
         centre = centreRead.clone();
         centreSum = sumRead.clone();

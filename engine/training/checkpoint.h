@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <array>
+#include <vector>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -29,6 +30,13 @@ struct TrainingProgress {
     double centreCount = 0;
     /// Loss, MLKP, VHM sums and step count of the epoch and of the metrics interval in progress.
     std::array<double, 4> epochSums{}, intervalSums{};
+    /// The batch layout the epoch in progress was cut with: ranks, and sequences per optimizer step
+    /// over all ranks (0 in checkpoints of earlier versions: one process, training.batch_size).
+    int worldSize = 1;
+    std::int64_t globalBatch = 0;
+    /// When a resume changed the global batch mid-epoch, the rows still to train in that epoch, in
+    /// order, cut into globalBatch-sized steps; empty when the epoch follows lengthBatches().
+    std::vector<std::uint32_t> epochRows;
 };
 
 /// Writes model, optimizer, progress, hypersphere centre and the CPU RNG state atomically.

@@ -9,6 +9,7 @@
 #include "engine/core/errors.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/json_writer.h"
+#include "engine/training/run_lock.h"
 
 namespace logbert {
 namespace fs = std::filesystem;
@@ -20,7 +21,10 @@ void prepareNewRunFolder(const std::string& runDir) {
     if (fs::exists(runDir, ec)) {
         if (!fs::is_directory(runDir, ec)) throw InputError(runDir, 0, "exists and is not a folder");
         removeStaleTempFiles(runDir); // a run killed while creating its folder is an empty folder
-        if (!fs::is_empty(runDir, ec)) {
+        bool empty = true;            // but for the lock of the writer preparing it (run_lock.h)
+        for (fs::directory_iterator it(runDir, ec), end; !ec && it != end; it.increment(ec))
+            empty &= it->path().filename() == RunFolderLock::kFileName;
+        if (!empty) {
             if (fs::exists(runFilePath(runDir, run_files::kConfig), ec))
                 throw InputError(runDir, 0, "already holds a run; use --resume to continue it, or choose another --out");
             throw InputError(runDir, 0, "folder is not empty; choose a new or empty folder for the run");
@@ -57,6 +61,9 @@ void RunInfo::save(const std::string& runDir) const {
         .field("device", device)
         .field("threads", threads)
         .field("threads_reason", threadsReason)
+        .field("world_size", worldSize)
+        .field("backend", backend)
+        .field("communication_seconds", communicationSeconds)
         .field("parameters", parameters)
         .field("vocabulary_size", vocabularySize)
         .field("train_sequences", trainSequences)
@@ -107,6 +114,9 @@ RunInfo RunInfo::load(const std::string& runDir) {
     get("device", info.device);
     get("threads", info.threads);
     get("threads_reason", info.threadsReason);
+    get("world_size", info.worldSize);
+    get("backend", info.backend);
+    get("communication_seconds", info.communicationSeconds);
     get("parameters", info.parameters);
     get("vocabulary_size", info.vocabularySize);
     get("train_sequences", info.trainSequences);

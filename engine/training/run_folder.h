@@ -26,7 +26,8 @@ inline constexpr const char* kEvaluationCache = "evaluation.bin"; ///< the whole
 
 std::string runFilePath(const std::string& runDir, const char* name);
 
-/// Makes sure `runDir` can hold a new run: creates it, or accepts an existing empty folder.
+/// Makes sure `runDir` can hold a new run: creates it, or accepts an existing empty folder (one
+/// holding only the lock of its writer, run_lock.h).
 /// An InputError names a non-empty folder (and suggests --resume when it holds a run).
 void prepareNewRunFolder(const std::string& runDir);
 
@@ -39,6 +40,11 @@ struct RunInfo {
     std::string device;
     int threads = 0;
     std::string threadsReason; ///< why that many: a setting, or what auto measured
+    /// Data-parallel training: ranks of the last session (1: one process), their backend, and the
+    /// step seconds rank 0 spent in collectives (gradient all-reduce and the small per-step one).
+    int worldSize = 1;
+    std::string backend;
+    double communicationSeconds = 0;
     std::int64_t parameters = 0;
     std::uint64_t vocabularySize = 0;
     std::uint64_t trainSequences = 0, validationSequences = 0;

@@ -24,6 +24,8 @@
 #include "engine/runtime/thread_policy.h"
 #include "engine/runtime/torch_runtime.h"
 #include "engine/training/checkpoint.h"
+#include "engine/training/rank_group.h"
+#include "engine/training/run_lock.h"
 #include "engine/training/run_folder.h"
 #include "engine/training/training_losses.h"
 
@@ -127,12 +129,30 @@ struct TrainingJob::Impl {
     MetricsLog metrics;
     RunInfo info;
 
+    // Data-parallel training: the other ranks (none in one process), and the global batches of
+    // the epoch in progress, of which this rank trains rows rank, rank + world, ...
+    std::unique_ptr<RankGroup> group;
+    int rank = 0, worldSize = 1;
+    std::vector<std::vector<std::uint32_t>> plan;
+    std::vector<std::uint32_t> planRows; ///< the epoch's rows when a resume re-cut it (checkpointed)
+    std::optional<TrainingProgress> savedLayout; ///< from the checkpoint, until the epoch is planned
+
+    std::unique_ptr<RunFolderLock> folderLock; ///< held by rank 0 while run() writes the folder
+    bool createdFolder = false;               ///< removed again when a new run fails to set up
+
+    bool writesRunFolder() const { return rank == 0; }
+    std::int64_t globalBatch() const { return std::int64_t(params.config.training.batchSize) * worldSize; }
+    void saveInfo() const {
+        if (writesRunFolder()) info.save(params.runDir);
+    }
+
     std::string file(const char* name) const { return runFilePath(params.runDir, name); }
     void message(const std::string& m) const {
         if (callbacks.onMessage) callbacks.onMessage(m);
     }
 
     void saveCheckpoint(double elapsed) {
+        if (!writesRunFolder()) return;
         TrainingProgress p;
         p.step = step;
         p.epoch = epoch;
@@ -146,6 +166,9 @@ struct TrainingJob::Impl {
         p.centreCount = centreCount;
         p.epochSums = {epochLoss, epochMlkp, epochVhm, double(epochSteps)};
         p.intervalSums = {sumLoss, sumMlkp, sumVhm, double(intervalSteps)};
+        p.worldSize = worldSize;
+        p.globalBatch = globalBatch();
+        p.epochRows = planRows;
         // Metrics first: if we die between the two writes, the older checkpoint plus newer
         // metrics is repaired on resume by truncating the metrics to the checkpoint's step.
         metrics.save(file(run_files::kMetrics));
@@ -176,6 +199,7 @@ struct TrainingJob::Impl {
         sumLoss = p.intervalSums[0], sumMlkp = p.intervalSums[1], sumVhm = p.intervalSums[2];
         intervalSteps = std::int64_t(p.intervalSums[3]);
         centre = centre.to(device);
+        savedLayout = std::move(p);
     }
 
     /// Mean validation loss with fixed masks (the same every epoch), in eval mode.
@@ -191,8 +215,10 @@ struct TrainingJob::Impl {
         double mlkpSum = 0, vhmSum = 0, masked = 0, rows = 0;
         std::uint64_t index = 0;
         for (const auto& rowsOfBatch : batches) {
+            ++index;
+            if (std::int64_t(index - 1) % worldSize != rank) continue; // another rank's batch
             auto batch = trainingBatch(sequences, rowsOfBatch, c.training.maskRatio, std::int32_t(dataset->vocabulary.size()),
-                                       derivedSeed(c.training.seed, kValidationSalt, ++index));
+                                       derivedSeed(c.training.seed, kValidationSalt, index));
             auto t = toTensors(batch, device);
             auto parts = forwardLoss(*model, t, centre);
             mlkpSum += parts.mlkp.item<double>() * double(batch.targets.size());
@@ -201,6 +227,12 @@ struct TrainingJob::Impl {
             rows += double(batch.rows);
         }
         (*model)->train();
+        if (group) {
+            std::vector<torch::Tensor> sums{torch::tensor({mlkpSum, vhmSum, masked, rows}, torch::kFloat64)};
+            group->allReduceSum(sums, "the validation of epoch " + std::to_string(epoch + 1));
+            auto a = sums[0].accessor<double, 1>();
+            mlkpSum = a[0], vhmSum = a[1], masked = a[2], rows = a[3];
+        }
         mlkp = masked > 0 ? mlkpSum / masked : 0;
         vhm = vhmSum / rows;
         loss = mlkp + c.training.vhmWeight * vhm;
@@ -208,15 +240,37 @@ struct TrainingJob::Impl {
 
     struct StepOutcome {
         double loss = 0, mlkp = 0, vhm = 0;
-        std::size_t tokens = 0; ///< real tokens of the batch ([DIST] included, padding not)
-        double flops = 0;       ///< model FLOPs (model_flops.h)
+        std::size_t tokens = 0; ///< real tokens of this rank's rows ([DIST] included, padding not)
+        double flops = 0;       ///< model FLOPs of this rank's rows (model_flops.h)
         StepPhases phases;
+        bool cancelled = false; ///< some rank was asked to stop: the step was not taken
     };
 
-    /// One optimizer step on the batch `rows`: masking, forward, MLKP + VHM loss, backward,
-    /// AdamW. Accumulates the epoch's centre sum. Times each phase (CPU work is synchronous).
-    StepOutcome trainStep(const std::vector<TokenSequence>& sequences, const std::vector<std::uint32_t>& rows, double lr,
-                          std::int32_t vocabularySize, const StepFlopCounter& flopCounter) {
+    /// The step's totals over every rank: the centre contribution, the rows and masked keys
+    /// (weighted), and whether any rank was asked to stop. In one process, this rank's own.
+    struct StepTotals {
+        torch::Tensor centre; // [D] float64 on the CPU
+        double rows = 0, masked = 0;
+        bool cancelled = false;
+    };
+    StepTotals stepTotals(torch::Tensor centrePart, double rows, double masked, bool cancel) {
+        StepTotals totals{centrePart, rows, masked, cancel};
+        if (!group) return totals;
+        const std::int64_t hidden = centrePart.numel();
+        std::vector<torch::Tensor> all{torch::cat({centrePart, torch::tensor({rows, masked, cancel ? 1.0 : 0.0}, torch::kFloat64)})};
+        group->allReduceSum(all, "step " + std::to_string(step + 1));
+        totals.centre = all[0].slice(0, 0, hidden);
+        auto a = all[0].accessor<double, 1>();
+        totals.rows = a[hidden], totals.masked = a[hidden + 1], totals.cancelled = a[hidden + 2] > 0;
+        return totals;
+    }
+
+    /// One optimizer step on this rank's `rows` of the step's global batch: masking, forward,
+    /// MLKP + VHM loss, backward, (with other ranks) the gradient all-reduce, AdamW. Each rank's
+    /// loss is its share of the means over the global batch, so that the summed gradients are
+    /// those one process would compute on the whole batch. Accumulates the epoch's centre sum.
+    /// Times each phase (CPU work is synchronous).
+    StepOutcome trainStep(const std::vector<std::uint32_t>& rows, double lr, bool cancelRequested) {
         const TrainingConfig& tc = params.config.training;
         StepOutcome out;
         auto mark = Clock::now();
@@ -225,45 +279,78 @@ struct TrainingJob::Impl {
             phase = std::chrono::duration<double>(now - mark).count();
             mark = now;
         };
-        auto batch = trainingBatch(sequences, rows, tc.maskRatio, vocabularySize, derivedSeed(tc.seed, kMaskSalt, std::uint64_t(step)),
-                                   tc.duplicates == "weighted");
-        auto t = toTensors(batch, device);
+        const bool none = rows.empty(); // a short last batch leaves some ranks without rows
+        const auto batch = trainingBatch(trainSeq, rows, tc.maskRatio, vocabularySize,
+                                         derivedSeed(tc.seed, kMaskSalt, std::uint64_t(step)), tc.duplicates == "weighted");
+        BatchTensors t;
+        if (!none) t = toTensors(batch, device);
         for (auto& group : optimizer->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
         lap(out.phases.batching);
 
-        auto hidden = (*model)->forward(t.tokens, t.padding);
-        auto dist = hidden.select(1, 0);
-        {
+        torch::Tensor hidden, dist;
+        torch::Tensor centrePart = torch::zeros({params.config.model.hiddenSize}, torch::kFloat64);
+        double rowWeight = 0, maskWeight = 0;
+        if (!none) {
+            hidden = (*model)->forward(t.tokens, t.padding);
+            dist = hidden.select(1, 0);
             torch::NoGradGuard noGrad;
             // Summed on the device, accumulated in float64 on the CPU (MPS has no float64).
-            centreSum += centreContribution(dist.detach(), t).to(torch::kCPU).to(torch::kFloat64);
-            centreCount += batch.rowWeights.empty() ? double(batch.rows)
-                                                    : std::accumulate(batch.rowWeights.begin(), batch.rowWeights.end(), 0.0);
+            centrePart = centreContribution(dist.detach(), t).to(torch::kCPU).to(torch::kFloat64);
+            rowWeight = batch.rowWeights.empty() ? double(batch.rows)
+                                                 : std::accumulate(batch.rowWeights.begin(), batch.rowWeights.end(), 0.0);
+            maskWeight = batch.targetWeights.empty()
+                             ? double(batch.targets.size())
+                             : std::accumulate(batch.targetWeights.begin(), batch.targetWeights.end(), 0.0);
+        }
+        const StepTotals totals = stepTotals(centrePart, rowWeight, maskWeight, cancelRequested);
+        if (totals.cancelled) {
+            out.cancelled = true;
+            return out;
+        }
+        {
+            torch::NoGradGuard noGrad;
+            centreSum += totals.centre;
+            centreCount += totals.rows;
         }
         lap(out.phases.forward);
 
         // Epoch 1 has no finished pass yet: its centre is the running mean so far.
-        torch::Tensor target = centreReady ? centre : (centreSum / centreCount).to(torch::kFloat32).to(device);
-        auto mlkp = maskedKeyLoss((*model)->maskedLogits(hidden, t.maskedIndex), t);
-        auto vhm = hypersphereLoss(dist, target, t);
-        auto loss = mlkp + tc.vhmWeight * vhm;
+        torch::Tensor loss, mlkpPart, vhmPart;
+        if (!none) {
+            torch::Tensor target = centreReady ? centre : (centreSum / centreCount).to(torch::kFloat32).to(device);
+            // This rank's share of the global means (exactly the means in one process).
+            mlkpPart = maskedKeyLoss((*model)->maskedLogits(hidden, t.maskedIndex), t) *
+                       (totals.masked > 0 ? maskWeight / totals.masked : 0.0);
+            vhmPart = hypersphereLoss(dist, target, t) * (rowWeight / totals.rows);
+            loss = mlkpPart + tc.vhmWeight * vhmPart;
+        }
         lap(out.phases.loss);
 
         optimizer->zero_grad();
-        loss.backward();
+        if (!none) loss.backward();
+        if (group) {
+            const auto parameters = (*model)->parameters();
+            if (none)
+                for (const auto& p : parameters)
+                    if (p.grad().defined()) p.mutable_grad().zero_();
+            torch::Tensor parts = none ? torch::zeros({3}) : torch::stack({loss.detach(), mlkpPart.detach(), vhmPart.detach()}).to(torch::kCPU).to(torch::kFloat32);
+            group->allReduceGradients(parameters, parts);
+            out.loss = parts[0].item<double>(), out.mlkp = parts[1].item<double>(), out.vhm = parts[2].item<double>();
+        } else {
+            out.loss = loss.item<double>(), out.mlkp = mlkpPart.item<double>(), out.vhm = vhmPart.item<double>();
+        }
         if (tc.gradClip > 0) torch::nn::utils::clip_grad_norm_((*model)->parameters(), tc.gradClip);
         lap(out.phases.backward);
         optimizer->step();
-        out.loss = loss.item<double>(), out.mlkp = mlkp.item<double>(), out.vhm = vhm.item<double>();
         lap(out.phases.optimizer);
 
         for (auto r : rows) {
-            const std::int64_t n = std::int64_t(sequences[r].tokens.size()) + 1;
+            const std::int64_t n = std::int64_t(trainSeq[r].tokens.size()) + 1;
             out.tokens += std::size_t(n);
-            out.flops += flopCounter.sequence(n);
+            out.flops += flopCounter->sequence(n);
         }
-        out.flops += flopCounter.maskedPredictions(std::int64_t(batch.targets.size()));
+        out.flops += flopCounter->maskedPredictions(std::int64_t(batch.targets.size()));
         return out;
     }
 
@@ -310,9 +397,23 @@ struct TrainingJob::Impl {
     void announceSetup(const ThreadChoice& threads);
     void startClock();
     double elapsedNow() const;
+    /// Joins the other ranks (when there are any) and picks this rank's device.
+    void joinRanks();
+    /// The setup phases on every rank: when one fails, the others learn it at once instead of
+    /// waiting for it until the timeout.
+    void setUp(const JobControl& control, ThreadPolicy& threadPolicy, ThreadChoice& threads);
+    /// Rank 0 locks the folder (a new run's must be new or empty), then clears its own stale
+    /// temporary files: never those of another writer.
+    void claimRunFolder();
+    /// Every rank starts from rank 0's weights.
+    void shareInitialWeights();
+    /// The global batches of the epoch in progress (plan), and the steps left in the run.
+    void planEpoch();
     /// The rest of the epoch's batches; false when cancelled (a checkpoint is saved).
     bool trainEpoch(const JobControl& control, ThreadPolicy& threadPolicy, TrainingSummary& summary);
-    void trainBatch(const std::vector<std::uint32_t>& rows, double lr, std::int64_t batchesInEpoch);
+    void stopCancelled(TrainingSummary& summary);
+    /// One step of the global batch `global`; false when some rank was asked to stop.
+    bool trainBatch(const std::vector<std::uint32_t>& global, double lr, std::int64_t batchesInEpoch, bool cancelRequested);
     void logInterval(double lr);
     /// Centre, validation, best model, epoch row, checkpoint; true when training stops early.
     bool finishEpoch(const JobControl& control);
@@ -332,33 +433,166 @@ TrainingSummary TrainingJob::run(const JobControl& control) { return impl_->run(
 
 TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     validateTrainingConfig(params.config);
+    rank = params.distributed.rank;
+    worldSize = params.distributed.worldSize;
     // A run killed before its first checkpoint resumes from the beginning, in the same folder.
     if (params.resume) {
-        removeStaleTempFiles(params.runDir);
         std::error_code ec;
         fromCheckpoint = fs::exists(file(run_files::kCheckpoint), ec);
     }
+    struct ReleaseLock {
+        std::unique_ptr<RunFolderLock>& lock;
+        ~ReleaseLock() { lock.reset(); } // before evaluation, which takes it again
+    } releaseLock{folderLock};
     // Under auto the load is measured from here (while the data is read) to choose().
     ThreadPolicy threadPolicy(params.config.training.threads);
-    device = torch::Device(resolveDevice(params.config.training.device));
+    joinRanks();
     startRecordingResources();
-    readData(control);
-    // Threads are adopted per thread: set them here, on the thread that runs the job.
-    const ThreadChoice threads = threadPolicy.choose();
-    at::set_num_threads(threads.threads);
-    buildModel();
-    openRunFolder();
+    ThreadChoice threads;
+    setUp(control, threadPolicy, threads);
+    shareInitialWeights();
+    planEpoch();
     announceSetup(threads);
 
     TrainingSummary summary;
     startClock();
-    info.save(params.runDir);
-    while (epoch < params.config.training.numEpochs && !stoppedEarly) {
-        if (!trainEpoch(control, threadPolicy, summary)) return summary; // cancelled, checkpoint saved
-        if (finishEpoch(control)) break;                                 // early stop
+    saveInfo();
+    try {
+        while (epoch < params.config.training.numEpochs && !stoppedEarly) {
+            if (!trainEpoch(control, threadPolicy, summary)) return summary; // cancelled, checkpoint saved
+            if (finishEpoch(control)) break;                                 // early stop
+        }
+        finishRun(summary);
+    } catch (const std::exception& e) {
+        // The folder says why it stopped (a diverging loss, a lost rank); its last checkpoint
+        // resumes. The counters stay those written with that checkpoint.
+        if (writesRunFolder()) {
+            RunInfo saved = info;
+            try {
+                saved = RunInfo::load(params.runDir);
+            } catch (const InputError&) {
+            }
+            saved.status = "failed";
+            saved.error = e.what();
+            saved.updated = isoTimeNow();
+            saved.save(params.runDir);
+        }
+        throw;
     }
-    finishRun(summary);
     return summary;
+}
+
+void TrainingJob::Impl::joinRanks() {
+    device = torch::Device(resolveDevice(params.config.training.device));
+    if (!params.distributed.distributed()) return;
+    // One GPU per rank of a machine, as torchrun's LOCAL_RANK says.
+    if (device.is_cuda()) device = torch::Device(torch::kCUDA, torch::DeviceIndex(params.distributed.localRank % std::max<int>(1, int(torch::cuda::device_count()))));
+    group = std::make_unique<RankGroup>(params.distributed, params.config.training.distributedBackend,
+                                        params.config.training.distributedTimeoutSeconds);
+}
+
+void TrainingJob::Impl::setUp(const JobControl& control, ThreadPolicy& threadPolicy, ThreadChoice& threads) {
+    std::exception_ptr failure;
+    try {
+        claimRunFolder();
+        readData(control);
+        // Threads are adopted per thread: set them here, on the thread that runs the job.
+        threads = threadPolicy.choose();
+        at::set_num_threads(threads.threads);
+        buildModel();
+        openRunFolder();
+    } catch (...) {
+        failure = std::current_exception();
+        // A new run that never started leaves nothing behind.
+        folderLock.reset();
+        std::error_code ec;
+        if (createdFolder && fs::is_empty(params.runDir, ec)) fs::remove(params.runDir, ec);
+        if (!group) throw;
+    }
+    if (!group) return;
+    std::vector<torch::Tensor> failed{torch::tensor({failure ? 1.0 : 0.0}, torch::kFloat64)};
+    group->allReduceSum(failed, "the setup (reading data, building the model)");
+    if (failure) std::rethrow_exception(failure);
+    if (failed[0].item<double>() > 0)
+        throw DistributedError(params.distributed.describe() + ": stopped because another rank failed to set up "
+                                                               "(its own message says why)");
+}
+
+void TrainingJob::Impl::claimRunFolder() {
+    if (!writesRunFolder()) return;
+    std::error_code ec;
+    if (!params.resume && !fs::exists(params.runDir, ec)) {
+        fs::create_directories(params.runDir, ec);
+        if (ec) throw InputError(params.runDir, 0, "cannot create the run folder: " + ec.message());
+        createdFolder = true;
+    }
+    if (!fs::is_directory(params.runDir, ec))
+        throw InputError(params.runDir, 0, params.resume ? "no such run folder" : "exists and is not a folder");
+    folderLock = std::make_unique<RunFolderLock>(params.runDir, params.resume ? "train --resume" : "train");
+    if (params.resume)
+        removeStaleTempFiles(params.runDir);
+    else
+        prepareNewRunFolder(params.runDir); // empty but for the lock, or refused
+}
+
+void TrainingJob::Impl::shareInitialWeights() {
+    if (!group) return;
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> state;
+    for (auto& p : (*model)->parameters()) state.push_back(p.data());
+    for (auto& b : (*model)->buffers()) state.push_back(b);
+    state.push_back(centre);
+    group->broadcast(state, 0, "the start (sharing rank 0's weights)");
+}
+
+namespace {
+/// `rows` cut into steps of `size` rows.
+std::vector<std::vector<std::uint32_t>> cutIntoSteps(const std::vector<std::uint32_t>& rows, std::int64_t size) {
+    std::vector<std::vector<std::uint32_t>> steps;
+    for (std::size_t begin = 0; begin < rows.size(); begin += std::size_t(size))
+        steps.emplace_back(rows.begin() + std::ptrdiff_t(begin),
+                           rows.begin() + std::ptrdiff_t(std::min(rows.size(), begin + std::size_t(size))));
+    return steps;
+}
+} // namespace
+
+void TrainingJob::Impl::planEpoch() {
+    const TrainingConfig& tc = params.config.training;
+    const std::uint64_t orderSeed = derivedSeed(tc.seed, kBatchOrderSalt, std::uint64_t(epoch));
+    plan.clear();
+    planRows.clear();
+    if (epoch >= tc.numEpochs) return;
+    if (!savedLayout) {
+        plan = lengthBatches(trainSeq, int(globalBatch()), orderSeed);
+    } else {
+        // Resuming: the epoch continues as it was cut when the checkpoint was written.
+        const TrainingProgress saved = std::move(*savedLayout);
+        savedLayout.reset();
+        const std::int64_t savedBatch = saved.globalBatch > 0 ? saved.globalBatch : tc.batchSize;
+        plan = saved.epochRows.empty() ? lengthBatches(trainSeq, int(savedBatch), orderSeed)
+                                       : cutIntoSteps(saved.epochRows, savedBatch);
+        planRows = saved.epochRows;
+        for (std::uint32_t r : saved.epochRows)
+            if (r >= trainSeq.size())
+                throw InputError(file(run_files::kCheckpoint), 0, "malformed checkpoint: names training rows the data does not have");
+        if (batchInEpoch > std::int64_t(plan.size()))
+            throw InputError(file(run_files::kCheckpoint), 0, "malformed checkpoint: its position is past the end of the epoch");
+        if (savedBatch != globalBatch()) {
+            // Another world size (or batch): the rows of the epoch not yet trained, in the same order,
+            // cut into steps of the new global batch. No sequence is trained twice or skipped.
+            std::vector<std::uint32_t> rest;
+            for (std::size_t b = std::size_t(batchInEpoch); b < plan.size(); ++b) rest.insert(rest.end(), plan[b].begin(), plan[b].end());
+            plan = cutIntoSteps(rest, globalBatch());
+            planRows = rest;
+            message("the global batch changed from " + std::to_string(savedBatch) + " to " + std::to_string(globalBatch()) +
+                    " sequences (" + std::to_string(saved.worldSize) + " -> " + std::to_string(worldSize) +
+                    " ranks): the rest of epoch " + std::to_string(epoch + 1) + " is " + std::to_string(plan.size()) + " steps");
+            batchInEpoch = 0;
+        }
+    }
+    // The learning-rate schedule counts global steps: those done, this epoch's, and the rest.
+    totalSteps = step - batchInEpoch + std::int64_t(plan.size()) + stepsPerEpoch * (tc.numEpochs - epoch - 1);
+    info.totalSteps = totalSteps;
 }
 
 void TrainingJob::Impl::startRecordingResources() {
@@ -379,7 +613,7 @@ void TrainingJob::Impl::saveResources() {
     ResourceLog log = resources;
     const auto mine = recorder->rows();
     log.rows().insert(log.rows().end(), mine.begin(), mine.end());
-    log.save(file(run_files::kResources));
+    if (writesRunFolder()) log.save(file(run_files::kResources));
     // This session's figures against earlier sessions' (a resume adds a session).
     if (!mine.empty()) {
         const double start = recorder->startRssMegabytes(), peak = recorder->peakRssMegabytes();
@@ -425,7 +659,7 @@ void TrainingJob::Impl::buildModel() {
     centre = torch::zeros({hidden}, torch::TensorOptions().device(device));
     centreSum = torch::zeros({hidden}, torch::TensorOptions().dtype(torch::kFloat64)); // on the CPU
 
-    stepsPerEpoch = std::int64_t((trainSeq.size() + std::size_t(tc.batchSize) - 1) / std::size_t(tc.batchSize));
+    stepsPerEpoch = std::int64_t((trainSeq.size() + std::size_t(globalBatch()) - 1) / std::size_t(globalBatch()));
     totalSteps = stepsPerEpoch * tc.numEpochs;
     warmupSteps = std::max<std::int64_t>(1, std::llround(tc.warmupRatio * double(totalSteps)));
     vocabularySize = std::int32_t(d.vocabulary.size());
@@ -454,8 +688,7 @@ void TrainingJob::Impl::openRunFolder() {
     }
     if (params.resume)
         message("no checkpoint yet: training starts from the beginning");
-    else
-        prepareNewRunFolder(params.runDir);
+    if (!writesRunFolder()) return;
     writeFileAtomically(file(run_files::kConfig), params.config.toYaml());
     {
         AtomicFile vocab(file(run_files::kVocabulary));
@@ -478,6 +711,8 @@ void TrainingJob::Impl::announceSetup(const ThreadChoice& threads) {
     info.device = device.str();
     info.threads = threads.threads;
     info.threadsReason = threads.reason;
+    info.worldSize = worldSize;
+    info.backend = group ? group->backendName() : "";
     info.parameters = (*model)->parameterCount();
     info.vocabularySize = dataset->vocabulary.size();
     info.trainSequences = sequencesRepresented(trainSeq);
@@ -521,18 +756,12 @@ double TrainingJob::Impl::elapsedNow() const {
 
 bool TrainingJob::Impl::trainEpoch(const JobControl& control, ThreadPolicy& threadPolicy, TrainingSummary& summary) {
     const TrainingConfig& tc = params.config.training;
-    const auto batches = lengthBatches(trainSeq, tc.batchSize, derivedSeed(tc.seed, kBatchOrderSalt, std::uint64_t(epoch)));
-    for (; batchInEpoch < std::int64_t(batches.size()); ++batchInEpoch) {
+    if (plan.empty()) planEpoch();
+    for (; batchInEpoch < std::int64_t(plan.size()); ++batchInEpoch) {
         pausedSeconds += control.waitWhilePaused();
-        if (control.cancelled()) {
-            saveCheckpoint(elapsedNow());
-            info.status = "cancelled";
-            info.save(params.runDir);
-            message("stopped at step " + std::to_string(step) + "; checkpoint saved (resume with --resume)");
-            summary.cancelled = true;
-            summary.steps = step;
-            summary.epochsDone = epoch;
-            summary.seconds = elapsedNow();
+        // With other ranks, stopping is agreed inside the step, so that all stop at the same one.
+        if (!group && control.cancelled()) {
+            stopCancelled(summary);
             return false;
         }
         reviseThreads(threadPolicy);
@@ -540,7 +769,10 @@ bool TrainingJob::Impl::trainEpoch(const JobControl& control, ThreadPolicy& thre
                               ? tc.learningRate * double(step + 1) / double(warmupSteps)
                               : tc.learningRate * std::max(0.0, double(totalSteps - step) /
                                                                     double(std::max<std::int64_t>(1, totalSteps - warmupSteps)));
-        trainBatch(batches[std::size_t(batchInEpoch)], lr, std::int64_t(batches.size()));
+        if (!trainBatch(plan[std::size_t(batchInEpoch)], lr, std::int64_t(plan.size()), control.cancelled())) {
+            stopCancelled(summary);
+            return false;
+        }
         if (step % tc.logEvery == 0) logInterval(lr);
         if (std::chrono::duration<double>(Clock::now() - lastCheckpoint).count() >= tc.checkpointSeconds) {
             ++batchInEpoch; // this batch is done: resume starts at the next one
@@ -552,32 +784,49 @@ bool TrainingJob::Impl::trainEpoch(const JobControl& control, ThreadPolicy& thre
     return true;
 }
 
-void TrainingJob::Impl::trainBatch(const std::vector<std::uint32_t>& rows, double lr, std::int64_t batchesInEpoch) {
+void TrainingJob::Impl::stopCancelled(TrainingSummary& summary) {
+    saveCheckpoint(elapsedNow());
+    info.status = "cancelled";
+    saveInfo();
+    message("stopped at step " + std::to_string(step) + "; checkpoint saved (resume with --resume)");
+    summary.cancelled = true;
+    summary.steps = step;
+    summary.epochsDone = epoch;
+    summary.seconds = elapsedNow();
+}
+
+bool TrainingJob::Impl::trainBatch(const std::vector<std::uint32_t>& global, double lr, std::int64_t batchesInEpoch,
+                                   bool cancelRequested) {
     const TrainingConfig& tc = params.config.training;
-    const StepOutcome outcome = trainStep(trainSeq, rows, lr, vocabularySize, *flopCounter);
+    std::vector<std::uint32_t> rows; // this rank's share, strided like DistributedSampler
+    for (std::size_t i = std::size_t(rank); i < global.size(); i += std::size_t(worldSize)) rows.push_back(global[i]);
+    const StepOutcome outcome = trainStep(rows, lr, cancelRequested);
+    if (outcome.cancelled) return false;
     ++step;
     const double lossV = outcome.loss, mlkpV = outcome.mlkp, vhmV = outcome.vhm;
     if (!std::isfinite(lossV))
         throw std::runtime_error("the loss became " + std::to_string(lossV) + " at step " + std::to_string(step) +
                                  "; lower training.learning_rate");
     const double stepSeconds = outcome.phases.total();
-    const std::size_t tokens = outcome.tokens;
+    std::size_t tokens = 0; // of the whole global batch, so that the rates count every rank's work
+    for (auto r : global) tokens += trainSeq[r].tokens.size() + 1;
     stepSecondsSum += stepSeconds;
     stepFlopsSum += outcome.flops;
     info.stepSeconds += stepSeconds;
-    info.trainedSequences += double(rows.size());
+    info.trainedSequences += double(global.size());
     info.trainedTokens += double(tokens);
     recorder->setStep(step);
-    const double seqRate = double(rows.size()) / std::max(stepSeconds, 1e-9);
+    const double seqRate = double(global.size()) / std::max(stepSeconds, 1e-9);
     const double tokRate = double(tokens) / std::max(stepSeconds, 1e-9);
     rateSeqs = rateSeqs == 0 ? seqRate : 0.9 * rateSeqs + 0.1 * seqRate;
     rateTokens = rateTokens == 0 ? tokRate : 0.9 * rateTokens + 0.1 * tokRate;
     sumLoss += lossV, sumMlkp += mlkpV, sumVhm += vhmV;
-    intervalSeqs += double(rows.size()), intervalTokens += double(tokens);
+    intervalSeqs += double(global.size()), intervalTokens += double(tokens);
     ++intervalSteps;
     epochLoss += lossV, epochMlkp += mlkpV, epochVhm += vhmV;
     ++epochSteps;
-    if (!callbacks.onStep) return;
+    if (group) info.communicationSeconds = group->communicationSeconds();
+    if (!callbacks.onStep) return true;
     const double elapsed = elapsedNow();
     const double perStep = (elapsed - elapsedBefore) / double(std::max<std::int64_t>(1, step - stepsAtStart));
     TrainingStep s;
@@ -596,6 +845,7 @@ void TrainingJob::Impl::trainBatch(const std::vector<std::uint32_t>& rows, doubl
     s.phases = outcome.phases;
     s.flops = outcome.flops;
     callbacks.onStep(s);
+    return true;
 }
 
 void TrainingJob::Impl::logInterval(double lr) {
@@ -646,7 +896,7 @@ bool TrainingJob::Impl::finishEpoch(const JobControl& control) {
         bestValidationLoss = validationSeq.empty() ? std::nan("") : e.validationLoss;
         bestEpoch = epoch + 1;
         badEpochs = 0;
-        saveModelFile(file(run_files::kModel), *model, centre);
+        if (writesRunFolder()) saveModelFile(file(run_files::kModel), *model, centre);
     } else {
         ++badEpochs;
     }
@@ -670,6 +920,7 @@ bool TrainingJob::Impl::finishEpoch(const JobControl& control) {
 
     ++epoch;
     batchInEpoch = 0;
+    planEpoch();
     info.bestEpoch = bestEpoch;
     info.bestValidationLoss = bestValidationLoss;
     const bool stop = tc.earlyStoppingPatience > 0 && badEpochs >= tc.earlyStoppingPatience && epoch < tc.numEpochs;
@@ -699,7 +950,7 @@ void TrainingJob::Impl::finishRun(TrainingSummary& summary) {
     }
     saveResources();
     info.updated = isoTimeNow();
-    info.save(params.runDir);
+    saveInfo();
 }
 
 TrainingEstimate estimateTraining(const RunConfig& c, const JobControl& control) {

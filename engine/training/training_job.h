@@ -9,6 +9,7 @@
 #include "engine/config/run_config.h"
 #include "engine/core/job.h"
 #include "engine/data/dataset.h"
+#include "engine/training/distributed_env.h"
 #include "engine/training/metrics_log.h"
 #include "engine/training/resource_log.h"
 
@@ -79,6 +80,10 @@ struct TrainingParams {
     RunConfig config;
     std::string runDir;
     bool resume = false; ///< continue the run in runDir from its checkpoint (config from the folder)
+    /// This process's place in a data-parallel job (readDistributedEnv()); one process by default.
+    /// Every rank reads the same data and trains its share of each step's batch; rank 0 alone
+    /// writes the run folder. A resumed run reads its checkpoint on every rank.
+    DistributedEnv distributed;
 };
 
 struct TrainingSummary {

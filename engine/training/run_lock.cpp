@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/training/run_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "engine/core/errors.h"
+#include "engine/training/run_folder.h"
+
+namespace logbert {
+namespace {
+
+/// What the owner wrote into the lock file (one short line), for the message.
+std::string ownerOf(int fd) {
+    char buf[256] = {};
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    std::string text = n > 0 ? std::string(buf, std::size_t(n)) : std::string();
+    text = text.substr(0, text.find('\n'));
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return text.empty() ? "another process" : text;
+}
+
+std::string hostName() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) return "?";
+    return host;
+}
+
+} // namespace
+
+RunFolderLock::RunFolderLock(const std::string& runDir, const std::string& purpose)
+    : path_(runFilePath(runDir, kFileName)) {
+    // Retry when the file we locked was removed (its owner finished) before our lock landed: the
+    // lock must be on the file the path names now, or two writers could each hold one.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd_ < 0)
+            throw InputError(runDir, 0, std::string("cannot lock the run folder (") + std::strerror(errno) +
+                                            "); it must be a writable folder");
+        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            const int error = errno;
+            const std::string owner = ownerOf(fd_);
+            ::close(fd_);
+            fd_ = -1;
+            if (error == EWOULDBLOCK)
+                throw InputError(runDir, 0, "is in use by " + owner +
+                                                "; one program writes a run folder at a time (reading it needs no lock)");
+            throw InputError(runDir, 0, std::string("cannot lock the run folder: ") + std::strerror(error));
+        }
+        struct stat held {}, named {};
+        if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+            held.st_dev == named.st_dev)
+            break;
+        ::close(fd_);
+        fd_ = -1;
+    }
+    if (fd_ < 0) throw InputError(runDir, 0, "cannot lock the run folder: its lock file keeps changing");
+    const std::string owner = "logbert " + purpose + " (pid " + std::to_string(::getpid()) + " on " + hostName() +
+                              ", since " + isoTimeNow() + ")\n";
+    if (::ftruncate(fd_, 0) == 0) {
+        const ssize_t written = ::pwrite(fd_, owner.data(), owner.size(), 0);
+        (void)written; // the owner line only improves a message; the lock is what matters
+    }
+}
+
+RunFolderLock::~RunFolderLock() {
+    if (fd_ < 0) return;
+    ::unlink(path_.c_str()); // while still holding it: the next writer re-checks the inode
+    ::close(fd_);
+}
+
+} // namespace logbert

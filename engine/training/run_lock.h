@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+
+namespace logbert {
+
+/// One writer per run folder: an advisory lock (flock) on RUN/.logbert.lock, held by whatever
+/// writes the folder — training, a resume, an evaluation saving its results. The file names its
+/// owner (program, pid, host, since when) for the message a second writer gets. The lock dies with
+/// its process, so a killed run leaves no stale lock: the file may remain, unlocked, and the next
+/// writer takes it over. Readers (the workbench following a run, `detect`) never take it.
+/// On network filesystems without flock support the lock is only as good as the server's.
+class RunFolderLock {
+public:
+    static constexpr const char* kFileName = ".logbert.lock";
+
+    /// Takes the lock of an existing folder; InputError naming the owner when another process
+    /// holds it. `purpose` says what this process does there ("train", "evaluate").
+    RunFolderLock(const std::string& runDir, const std::string& purpose);
+    /// Releases the lock and removes the file.
+    ~RunFolderLock();
+    RunFolderLock(const RunFolderLock&) = delete;
+    RunFolderLock& operator=(const RunFolderLock&) = delete;
+
+private:
+    std::string path_;
+    int fd_ = -1;
+};
+
+} // namespace logbert
