@@ -36,7 +36,7 @@ run: build
 	else \
 	  echo "no display: running the demo headless (the GUI needs X11, Wayland or macOS; try xvfb-run)"; \
 	  $(LOGBERT) info && \
-	  $(LOGBERT) demo-data $(DEMO_DIR) && \
+	  $(LOGBERT) demo-data $(DEMO_DIR) --force && \
 	  $(LOGBERT) dataset $(DEMO_DIR)/demo.yaml && \
 	  rm -rf $(DEMO_DIR)/run && \
 	  $(LOGBERT) train $(DEMO_DIR)/demo.yaml --set model.hidden_size=64 --set model.num_hidden_layers=2 \

@@ -46,7 +46,7 @@ QByteArray sha256(const QString& path) {
     return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex();
 }
 
-QStringList tempFilesIn(const QString& dir) { return QDir(dir).entryList({"*.tmp-*"}, QDir::Files); }
+QStringList tempFilesIn(const QString& dir) { return QDir(dir).entryList({".*.logbert-tmp-*"}, QDir::Files | QDir::Hidden); }
 
 /// Everything of the metrics that training determines (not the clock or the memory).
 QString learningRecord(const MetricsLog& log) {
@@ -246,14 +246,14 @@ mount -t tmpfs -o size=4m tmpfs "$1" || exit 77
 cp -a "$2" "$1/run"
 # A kill in the middle of a write leaves a temp file; resume deletes it, and the space that
 # frees would let a new checkpoint fit on the "full" disk. Fill the disk without it.
-rm -f "$1"/run/*.tmp-*
+rm -f "$1"/run/.*.logbert-tmp-*
 sum() { sha256sum "$1/run/checkpoint.pt" | cut -d' ' -f1; }
 echo "before $(sum "$1")"
 avail=$(df --output=avail -k "$1" | tail -1)
 fallocate -l $(( (avail - 150) * 1024 )) "$1/fill"
 "$3" train --resume "$1/run" >/dev/null 2>"$4/full.err"; echo "full-rc $?"
 echo "after-full $(sum "$1")"
-echo "temp-files $(ls "$1/run" | grep -c 'tmp-')"
+echo "temp-files $(ls -A "$1/run" | grep -c 'logbert-tmp-')"
 rm "$1/fill"
 mount -o remount,ro "$1"
 "$3" train --resume "$1/run" >/dev/null 2>"$4/ro.err"; echo "ro-rc $?"

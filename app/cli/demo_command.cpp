@@ -6,12 +6,14 @@
 #include "app/cli/commands.h"
 #include "engine/core/errors.h"
 #include "engine/demo/demo_generator.h"
+#include "engine/io/output_guard.h"
 
 namespace logbert::cli {
 
 int demoCommand(const std::vector<std::string>& argv, const JobControl& job) {
-    Arguments args(argv, {"--sessions", "--seed", "--anomaly-ratio"});
+    Arguments args(argv, {"--sessions", "--seed", "--anomaly-ratio"}, {"--force"});
     if (args.positionals().size() != 1) throw InputError("demo-data", 0, "expected one output folder: logbert demo-data DIR");
+    checkOutputFolder(args.positionals().front(), {}, {{}, {}, args.has("--force")}, "demo-data");
     DemoOptions options;
     options.sessions = std::size_t(args.integer("--sessions", 4000, 1, 100000000));
     options.seed = std::uint64_t(args.integer("--seed", 7, 0, 1LL << 53));

@@ -6,14 +6,16 @@
 #include "app/cli/commands.h"
 #include "engine/core/errors.h"
 #include "engine/detection/detection_job.h"
+#include "engine/io/output_guard.h"
 
 namespace logbert::cli {
 
 int detectCommand(const std::vector<std::string>& argv, const JobControl& job) {
-    Arguments args(argv, {"--out"}, {});
+    Arguments args(argv, {"--out"}, {"--force"});
     if (args.positionals().size() < 2) throw InputError("detect", 0, "expected RUN_DIR FILE...");
     const std::string runDir = args.positionals().front();
     const std::vector<std::string> files(args.positionals().begin() + 1, args.positionals().end());
+    if (args.has("--out")) checkOutputFile(args.value("--out"), {files, {runDir}, args.has("--force")}, "--out");
     const DetectionResult r = detectAnomalies(runDir, files, job);
     std::fprintf(stderr, "%zu sessions from %llu lines (%llu lines of templates the run never saw); %zu flagged in %.1f s\n",
                  r.sessions, (unsigned long long)r.linesRead, (unsigned long long)r.unknownKeys, r.flagged.size(), r.seconds);

@@ -29,7 +29,7 @@ struct CommandHelp {
 };
 const CommandHelp kCommands[] = {
     {"parse", "parse [--format NAME|\"<FORMAT>\"] [--depth N] [--st X] [--max-children N]\n"
-              "        [--mask REGEX]... --out DIR FILE...",
+              "        [--mask REGEX]... --out DIR [--force] FILE...",
      "parse raw logs with Drain into DIR/templates.csv and DIR/structured.csv"},
     {"dataset", "dataset RUN.yaml | --preset NAME [--data DATA.yaml] [--set key=value]...",
      "build the dataset and print its splits"},
@@ -43,9 +43,9 @@ const CommandHelp kCommands[] = {
                  "        [--miss-ratio R] [--top-g G] [--end-g E] [--distance D]",
      "metrics of LogBERT and the baselines on the test split; given thresholds replace the validation choice\n"
      "   in what is printed (the run folder keeps the validation choice)"},
-    {"detect", "detect RUN_DIR FILE... [--out FLAGGED.csv]",
+    {"detect", "detect RUN_DIR FILE... [--out FLAGGED.csv [--force]]",
      "score new logs with a trained run; list flagged sessions with their raw line numbers"},
-    {"demo-data", "demo-data DIR [--sessions N] [--seed S]", "write the built-in HDFS-like demo dataset"},
+    {"demo-data", "demo-data DIR [--sessions N] [--seed S] [--force]", "write the built-in HDFS-like demo dataset"},
     {"info", "info", "LibTorch, devices, BLAS and threads"},
 };
 

@@ -7,6 +7,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
 #include "engine/core/errors.h"
+#include "engine/io/output_guard.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/csv.h"
 #include "engine/io/file_list.h"
@@ -44,7 +45,7 @@ private:
 } // namespace
 
 int parseCommand(const std::vector<std::string>& argv, const JobControl& job) {
-    Arguments args(argv, {"--format", "--depth", "--st", "--max-children", "--mask", "--out"});
+    Arguments args(argv, {"--format", "--depth", "--st", "--max-children", "--mask", "--out"}, {"--force"});
     if (!args.has("--out")) throw InputError("--out", 0, "expected --out DIR (where templates.csv and structured.csv go)");
     if (args.positionals().empty()) throw InputError("parse", 0, "expected one or more log files or folders");
 
@@ -70,6 +71,7 @@ int parseCommand(const std::vector<std::string>& argv, const JobControl& job) {
     parser.setTotalBytes(total);
 
     const std::string outDir = args.value("--out");
+    checkOutputFolder(outDir, {"templates.csv", "structured.csv"}, {args.positionals(), {}, args.has("--force")}, "--out");
     CreatedDirectory out(outDir);
     const auto started = std::chrono::steady_clock::now();
     std::vector<std::int32_t> keys; // one per line, to write EventTemplate with the final templates

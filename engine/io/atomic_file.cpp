@@ -4,18 +4,39 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <stdexcept>
+#include <signal.h>
 #include <unistd.h>
 
 namespace logbert {
 
 namespace {
+constexpr const char* kTempMark = ".logbert-tmp-";
+
+/// DIR/.NAME.logbert-tmp-PID-N: hidden, and a name no user file has (removeStaleTempFiles
+/// removes only these).
 std::string uniqueTempPath(const std::string& path) {
     static std::atomic<unsigned> counter{0};
-    return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    const std::filesystem::path p(path);
+    return (p.parent_path() / ("." + p.filename().string() + kTempMark + std::to_string(::getpid()) + "-" +
+                               std::to_string(counter++)))
+        .string();
+}
+
+/// The writer's pid when `name` is one of our temporary names, else 0.
+long tempFileOwner(const std::string& name) {
+    const auto mark = name.rfind(kTempMark);
+    if (name.empty() || name[0] != '.' || mark == std::string::npos || mark < 2) return 0;
+    const std::string rest = name.substr(mark + std::strlen(kTempMark));
+    const auto dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0 || dash + 1 == rest.size()) return 0;
+    for (std::size_t i = 0; i < rest.size(); ++i)
+        if (i != dash && (rest[i] < '0' || rest[i] > '9')) return 0;
+    return std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
 }
 
 void syncFile(const std::string& path) {
@@ -62,7 +83,10 @@ int removeStaleTempFiles(const std::string& dir) {
     int removed = 0;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (name.find(".tmp-") != std::string::npos && it->is_regular_file(ec) && fs::remove(it->path(), ec)) ++removed;
+        const long owner = tempFileOwner(name);
+        // Only ours, and only a dead writer's: a live one may still be writing it.
+        const bool dead = owner > 0 && owner != ::getpid() && ::kill(pid_t(owner), 0) != 0 && errno == ESRCH;
+        if (dead && it->is_regular_file(ec) && fs::remove(it->path(), ec)) ++removed;
     }
     return removed;
 }

@@ -31,8 +31,9 @@ private:
 /// Writes `content` to `path` atomically.
 void writeFileAtomically(const std::string& path, const std::string& content);
 
-/// Removes the temporary files that killed writers left in `dir` (`name.tmp-PID-N`); they never
-/// hold a complete file. Returns how many were removed.
+/// Removes the temporary files that killed writers left in `dir` (`.name.logbert-tmp-PID-N`, a
+/// name only AtomicFile makes, of a process that no longer runs); they never hold a complete
+/// file. Any other file is left alone. Returns how many were removed.
 int removeStaleTempFiles(const std::string& dir);
 
 } // namespace logbert
