@@ -138,6 +138,22 @@ private slots:
         QCOMPARE(loadText("preset: test\ndata:\n  session: {by: count, size: 10, step: 5}\n").data.windowStep, 5.0);
     }
 
+    void windowsStayWithinWhatTheDataCanHold() {
+        // A time window of 1e-300 s spun forever (its start never moved at epoch times); size 1e9
+        // with step 1 put every line into a billion windows.
+        auto errorOf = [&](const std::string& session) {
+            return testsupport::inputErrorOf([&] { loadText("preset: test\ndata:\n  session: " + session + "\n"); });
+        };
+        QVERIFY(errorOf("{by: time, size: 1e-300}").contains("data.session.size: time windows last at least 0.001 seconds"));
+        QVERIFY(errorOf("{by: time, size: 60, step: 1e-300}").contains("data.session.step: time windows move by at least 0.001 seconds"));
+        const QString many = errorOf("{by: count, size: 1000000000, step: 1}");
+        QVERIFY2(many.contains("data.session.step: each line would belong to 1000000000 windows (size / step); at most 10000"),
+                 qPrintable(many));
+        QVERIFY(errorOf("{by: time, size: 100, step: 0.001}").contains("100000 windows"));
+        QCOMPARE(loadText("preset: test\ndata:\n  session: {by: time, size: 10, step: 0.001}\n").data.windowStep, 0.001);
+        QCOMPARE(loadText("preset: test\ndata:\n  session: {by: count, size: 10000, step: 1}\n").data.windowSize, 10000.0);
+    }
+
     void duplicatesTakeOneOfThreeModes() {
         QCOMPARE(loadText("preset: test\n").training.duplicates, std::string("keep"));
         QCOMPARE(loadText("preset: test\ntraining: {duplicates: weighted}\n").training.duplicates, std::string("weighted"));

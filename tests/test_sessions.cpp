@@ -3,6 +3,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <limits>
+
 #include "engine/core/errors.h"
 #include "engine/data/labels.h"
 #include "engine/data/session_builder.h"
@@ -81,6 +83,20 @@ private slots:
         QCOMPARE(s[1].label, Label::Anomaly); // any anomalous line makes the window anomalous
         QCOMPARE(s[3].firstTime, 95.0);
         QVERIFY(s[3].id != s[4].id);
+    }
+
+    void impossibleTimesArePlacedAtThePreviousTime() {
+        // inf or 1e19 in one line ran the window loop forever; now such a line joins the open window.
+        for (double bad : {std::numeric_limits<double>::infinity(), 1e19, -1e19}) {
+            SessionBuilder b(SessionRule::TimeWindow, "", 10, 5);
+            b.add(lineEvent(1, 1, 50), "", "x");
+            b.add(lineEvent(2, 2, bad), "", "x");
+            b.add(lineEvent(3, 3, 52), "", "x");
+            auto s = b.finish();
+            QCOMPARE(b.impossibleTimes(), std::uint64_t(1));
+            QCOMPARE(s.size(), std::size_t(1)); // [50,60)
+            QCOMPARE(s[0].keys, (std::vector<std::int32_t>{1, 2, 3}));
+        }
     }
 
     void outOfOrderTimesAreClampedAndCounted() {

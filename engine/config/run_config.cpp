@@ -431,6 +431,22 @@ void checkCrossFields(const RunConfig& c, const std::map<std::string, Entry>& wh
         found << c.data.windowStep;
         fail(at("data.session.step"), "data.session.step", "count windows move by a whole number of lines, found " + found.str());
     }
+    if (c.data.sessionRule != SessionRule::Identifier) {
+        // Every line belongs to size / step windows: a million-fold copy of the data fits nowhere.
+        // And below a millisecond a time window's start no longer moves at today's epoch times (a
+        // double has ~0.2 µs there).
+        constexpr double kShortest = 0.001, kMostWindowsPerLine = 10000;
+        const double step = c.data.windowStep > 0 ? c.data.windowStep : c.data.windowSize;
+        const bool time = c.data.sessionRule == SessionRule::TimeWindow;
+        if (time && c.data.windowSize < kShortest)
+            fail(at("data.session.size"), "data.session.size", "time windows last at least 0.001 seconds");
+        else if (time && step < kShortest)
+            fail(at("data.session.step"), "data.session.step", "time windows move by at least 0.001 seconds");
+        else if (c.data.windowSize / step > kMostWindowsPerLine)
+            fail(at("data.session.step"), "data.session.step",
+                 "each line would belong to " + std::to_string(std::llround(c.data.windowSize / step)) +
+                     " windows (size / step); at most 10000");
+    }
     if (c.data.sessionRule == SessionRule::Identifier && c.data.sessionPattern.empty() &&
         !findBuiltinFormat(c.data.format))
         fail(at("data.session.by"), "data.session.by", "identifier sessions need data.session.pattern (a regex such as 'blk_-?\\d+')");

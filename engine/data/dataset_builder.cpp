@@ -204,6 +204,10 @@ void readEventStreams(const DataConfig& c, const std::vector<FileInput>& files, 
     if (sessions.outOfOrderTimes())
         d.warnings.push_back(std::to_string(sessions.outOfOrderTimes()) +
                              " lines are earlier than the line before them; they were placed at the previous time");
+    if (sessions.impossibleTimes())
+        d.warnings.push_back(std::to_string(sessions.impossibleTimes()) +
+                             " lines have a time that is not a number or lies past the year 5000 (such as inf or 1e19); "
+                             "they were placed at the previous line's time");
     if (badTimes)
         d.warnings.push_back(std::to_string(badTimes) + " lines have a timestamp that does not fit '" +
                              c.timestampFormat + "', first at " + firstBadTime);

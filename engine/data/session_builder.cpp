@@ -116,6 +116,10 @@ void SessionBuilder::add(const LineEvent& e, std::string_view content, const std
     // Time windows. Lines without a time, or earlier than the previous line, take the previous
     // line's time, so a few out-of-order lines do not reopen closed windows.
     double t = e.time;
+    if (!std::isnan(t) && !(std::abs(t) <= kLatestTime)) {
+        ++impossibleTimes_;
+        t = std::nan("");
+    }
     if (std::isnan(t)) t = lastTime_;
     if (timeStarted_ && t < lastTime_) {
         ++outOfOrder_;
@@ -134,7 +138,9 @@ void SessionBuilder::add(const LineEvent& e, std::string_view content, const std
         nextStart_ += step_ * std::floor((t - size_ - nextStart_) / step_ + 1);
     while (nextStart_ <= t) {
         if (nextStart_ + size_ > t) open_.push_back(Window{nextStart_, 0, openWindow(e, name)});
-        nextStart_ += step_;
+        const double next = nextStart_ + step_;
+        if (next == nextStart_) break; // a step below the time's precision (the config refuses it)
+        nextStart_ = next;
     }
     for (auto& w : open_) {
         Session& s = sessions_[w.session];

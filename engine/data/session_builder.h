@@ -38,6 +38,10 @@ public:
     std::uint64_t firstLineWithoutSession() const { return firstWithout_; }
     std::string firstFileWithoutSession() const { return firstWithoutFile_; }
     std::uint64_t outOfOrderTimes() const { return outOfOrder_; }
+    /// Lines whose time is not a number or lies beyond ±kLatestTime (inf, 1e19): placed at the
+    /// previous line's time, as lines without one, so that no window loop runs to infinity.
+    std::uint64_t impossibleTimes() const { return impossibleTimes_; }
+    static constexpr double kLatestTime = 1e11; ///< seconds from 1970: about the year 5100
 
 private:
     struct Window {
@@ -60,7 +64,7 @@ private:
     double nextStart_ = 0;
     double lastTime_ = 0;
     bool timeStarted_ = false;
-    std::uint64_t linesWithoutSession_ = 0, firstWithout_ = 0, outOfOrder_ = 0;
+    std::uint64_t linesWithoutSession_ = 0, firstWithout_ = 0, outOfOrder_ = 0, impossibleTimes_ = 0;
     std::string firstWithoutFile_;
     std::string currentFile_;
 };
