@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <cstdio>
 #include <iostream>
+#include <set>
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
@@ -12,8 +13,15 @@
 
 namespace logbert::cli {
 
+namespace {
+const std::set<std::string> kTrainFlags{"--preset", "--data", "--set", "--out", "--resume"};
+const std::set<std::string> kTrainSwitches{"--no-evaluate", "--quiet"};
+} // namespace
+
 int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
-    Arguments args(argv, {"--preset", "--data", "--set", "--out", "--resume", "--nproc"}, {"--no-evaluate", "--quiet"});
+    std::set<std::string> flags = kTrainFlags;
+    flags.insert("--nproc");
+    Arguments args(argv, flags, kTrainSwitches);
     TrainingParams params;
     params.distributed = readDistributedEnv();
     if (args.has("--nproc")) {
@@ -28,7 +36,7 @@ int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
         }
         if (count > 1) {
             // Check the command before starting anyone: a bad config fails once, here.
-            Arguments checked(rest, {"--preset", "--data", "--set", "--out", "--resume"}, {"--no-evaluate", "--quiet"});
+            Arguments checked(rest, kTrainFlags, kTrainSwitches);
             if (checked.has("--resume")) loadRunFolderConfig(checked.value("--resume"));
             else validateTrainingConfig(loadRunConfig(configSources(checked, "train")));
             return launchLocalWorkers(count, rest);

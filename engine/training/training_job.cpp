@@ -240,7 +240,6 @@ struct TrainingJob::Impl {
 
     struct StepOutcome {
         double loss = 0, mlkp = 0, vhm = 0;
-        std::size_t tokens = 0; ///< real tokens of this rank's rows ([DIST] included, padding not)
         double flops = 0;       ///< model FLOPs of this rank's rows (model_flops.h)
         StepPhases phases;
         bool cancelled = false; ///< some rank was asked to stop: the step was not taken
@@ -345,11 +344,7 @@ struct TrainingJob::Impl {
         optimizer->step();
         lap(out.phases.optimizer);
 
-        for (auto r : rows) {
-            const std::int64_t n = std::int64_t(trainSeq[r].tokens.size()) + 1;
-            out.tokens += std::size_t(n);
-            out.flops += flopCounter->sequence(n);
-        }
+        for (auto r : rows) out.flops += flopCounter->sequence(std::int64_t(trainSeq[r].tokens.size()) + 1);
         out.flops += flopCounter->maskedPredictions(std::int64_t(batch.targets.size()));
         return out;
     }
@@ -756,7 +751,6 @@ double TrainingJob::Impl::elapsedNow() const {
 
 bool TrainingJob::Impl::trainEpoch(const JobControl& control, ThreadPolicy& threadPolicy, TrainingSummary& summary) {
     const TrainingConfig& tc = params.config.training;
-    if (plan.empty()) planEpoch();
     for (; batchInEpoch < std::int64_t(plan.size()); ++batchInEpoch) {
         pausedSeconds += control.waitWhilePaused();
         // With other ranks, stopping is agreed inside the step, so that all stop at the same one.
