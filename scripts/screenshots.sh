@@ -1,7 +1,8 @@
 #!/bin/sh
 # Retakes docs/screenshots: every page of the workbench, light and dark, at 1600x1000 and
 # 1280x800, on the built-in demo dataset, under Xvfb. Two demo runs are trained first with the
-# CLI (for Results and Compare); the Run page is shot during a live run. About 5 minutes on 2 cores.
+# CLI (for Results and Compare); the Run page is shot during a live run, and once more following a
+# CLI run that another process trains outside the workspace. About 7 minutes on 2 cores.
 # Usage: scripts/screenshots.sh [BUILD_DIR]
 set -eu
 build=${1:-build}
@@ -45,3 +46,14 @@ for page in datasets results compare run; do
     done
   done
 done
+
+# A run another process trains, followed live (File > Open a run folder, or --run).
+"$cli" train "$work/ws/demo/demo.yaml" --set training.num_epochs=4 --out "$work/elsewhere/cli-run" --quiet >/dev/null 2>&1 &
+trainer=$!
+sleep 40
+for size in 1600x1000 1280x800; do
+  shoot "run-followed-light-${size%x*}" "$size" light 6 --run "$work/elsewhere/cli-run"
+done
+shoot "run-followed-dark-1600" 1600x1000 dark 6 --run "$work/elsewhere/cli-run"
+kill $trainer 2>/dev/null || true
+wait $trainer 2>/dev/null || true

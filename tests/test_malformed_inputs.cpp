@@ -244,6 +244,25 @@ private slots:
         r = run({"train", "--resume", small});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("checkpoint.pt: is not an intact LogBERT archive"), qPrintable(r.err));
+
+        // State files that are not files (issue 13, class 2): a FIFO blocked the reader forever.
+        // Each is refused at once, named, with exit 2; the CLI is given 60 s, not forever.
+        const struct {
+            const char* file;
+            QStringList args;
+        } fifos[] = {{"checkpoint.pt", {"train", "--resume", large}},
+                     {"model.pt", {"evaluate", large}},
+                     {"vocabulary.txt", {"evaluate", large}}};
+        for (const auto& f : fifos) {
+            const QString path = large + "/" + f.file;
+            QVERIFY(QFile::rename(path, path + ".saved"));
+            QCOMPARE(::mkfifo(path.toLocal8Bit().constData(), 0600), 0);
+            r = testsupport::runCli(f.args, 60000);
+            QFile::remove(path);
+            QVERIFY(QFile::rename(path + ".saved", path));
+            QVERIFY2(r.code == 2, qPrintable(QString("%1: exit %2: %3").arg(f.file).arg(r.code).arg(r.err)));
+            QVERIFY2(r.err.contains(QString(f.file) + ": is not a regular file (a FIFO, socket or device)"), qPrintable(r.err));
+        }
     }
 
     // The GUI shows the same messages in the page and goes on.

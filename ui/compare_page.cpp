@@ -2,6 +2,8 @@
 #include "ui/compare_page.h"
 
 #include <QDir>
+#include <QFileInfo>
+#include <QSettings>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -76,7 +78,35 @@ ComparePage::ComparePage(const QString& runsFolder, QWidget* parent)
     right->setSizes({420, 330, 200});
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(split);
+
+    watched_ = QSettings().value("compare/watched").toStringList();
+    // Folder notices come in bursts (a run writes several files at its start): one refresh each.
+    refreshSoon_.setSingleShot(true);
+    refreshSoon_.setInterval(500);
+    connect(&refreshSoon_, &QTimer::timeout, this, &ComparePage::refresh);
+    compareSoon_.setSingleShot(true);
+    compareSoon_.setInterval(1000); // live curves redraw at most once a second
+    connect(&compareSoon_, &QTimer::timeout, this, &ComparePage::compare);
+    QDir().mkpath(runsFolder_);
+    runsWatcher_.addPath(runsFolder_);
+    connect(&runsWatcher_, &QFileSystemWatcher::directoryChanged, this, [this] { refreshSoon_.start(); });
     refresh();
+}
+
+void ComparePage::watchFolder(const QString& runDir) {
+    const QString dir = QDir::cleanPath(runDir);
+    if (QFileInfo(dir).absolutePath() == QFileInfo(runsFolder_).absoluteFilePath()) {
+        refresh(); // in the workspace: listed anyway
+        setChecked(dir, true);
+        return;
+    }
+    if (!watched_.contains(dir)) {
+        watched_.prepend(dir);
+        while (watched_.size() > 32) watched_.removeLast();
+        QSettings().setValue("compare/watched", watched_);
+    }
+    refresh();
+    setChecked(dir, true);
 }
 
 void ComparePage::replaceChart(LiveChart*& slot, LiveChart* fresh) {
@@ -101,16 +131,18 @@ void ComparePage::refresh() {
     const bool firstTime = runs_->count() == 0;
     const QSignalBlocker block(runs_);
     runs_->clear();
-    const QStringList folders = runFolders(runsFolder_);
+    QStringList folders = runFolders(runsFolder_);
+    for (const QString& w : watched_)
+        if (QFileInfo::exists(QDir(w).filePath("config.yaml")) && !folders.contains(w)) folders << w;
     if (firstTime) // start by comparing the two newest runs
         for (int i = 0; i < folders.size() && i < 2; ++i) checked.insert(folders[i]);
     for (const QString& path : folders) {
         if (!firstTime && !known.count(path)) checked.insert(path); // a run made since: compare it too
         auto* item = new QListWidgetItem(QDir(path).dirName());
         item->setData(Qt::UserRole, path);
+        if (watched_.contains(path)) item->setText(QDir(path).dirName() + "  (" + QFileInfo(path).absolutePath() + ")");
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(checked.count(path) ? Qt::Checked : Qt::Unchecked);
-        item->setToolTip(runStatusLine(path));
         runs_->addItem(item);
     }
     compare();
@@ -122,18 +154,57 @@ void ComparePage::setChecked(const QString& runDir, bool checked) {
             runs_->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
 }
 
+void ComparePage::followRunning(const QStringList& checkedRuns) {
+    for (auto it = followers_.begin(); it != followers_.end();) {
+        const bool keep = checkedRuns.contains(it->first) &&
+                          it->second->tail().activity().state == RunActivity::State::Running;
+        if (keep) {
+            ++it;
+            continue;
+        }
+        it->second->deleteLater();
+        it = followers_.erase(it);
+    }
+    for (const QString& path : checkedRuns) {
+        if (followers_.count(path) || runActivity(path).state != RunActivity::State::Running) continue;
+        auto* follower = new RunFollower(path, this);
+        follower->pollNow();
+        connect(follower, &RunFollower::changed, this, [this] {
+            if (!compareSoon_.isActive()) compareSoon_.start();
+        });
+        followers_[path] = follower;
+    }
+}
+
 void ComparePage::compare() {
+    QStringList checkedRuns;
+    for (int i = 0; i < runs_->count(); ++i)
+        if (runs_->item(i)->checkState() == Qt::Checked) checkedRuns << runs_->item(i)->data(Qt::UserRole).toString();
+    followRunning(checkedRuns);
     std::vector<RunSummary> runs;
+    std::vector<RunActivity> activities;
     QStringList names;
     for (int i = 0; i < runs_->count(); ++i) {
         if (runs_->item(i)->checkState() != Qt::Checked) continue;
+        const QString path = runs_->item(i)->data(Qt::UserRole).toString();
+        const auto followed = followers_.find(path);
         QString error;
-        if (auto summary = readRunSummary(runs_->item(i)->data(Qt::UserRole).toString(), error)) {
-            runs.push_back(std::move(*summary));
-            names << runs_->item(i)->text();
-        } else {
+        // A run still training: its rows as the follower read them, never the whole file again.
+        auto summary = readRunSummary(path, error, followed == followers_.end());
+        if (!summary) {
             runs_->item(i)->setToolTip(error);
+            continue;
         }
+        if (followed != followers_.end()) {
+            summary->metrics = followed->second->tail().metrics();
+            summary->resources = followed->second->tail().resources();
+            activities.push_back(followed->second->tail().activity());
+        } else {
+            activities.push_back(runActivity(path));
+        }
+        runs.push_back(std::move(*summary));
+        names << runs_->item(i)->text();
+        runs_->item(i)->setToolTip(QString::fromStdString(activities.back().text()));
     }
     // Overlaid curves: one series per run (the chart's series are rebuilt on every change).
     auto* fresh = new LiveChart;
@@ -171,7 +242,7 @@ void ComparePage::compare() {
         const RunSummary& s = runs[std::size_t(c)];
         const RunInfo& i = s.info;
         auto metric = [&](double v) { return s.evaluated ? QString::number(v, 'f', 4) : QString("not evaluated"); };
-        const QStringList values{QString::fromStdString(i.status),
+        const QStringList values{QString::fromStdString(activities[std::size_t(c)].shortText()),
                                  QLocale().toString(qlonglong(i.parameters)),
                                  QString("%1 / %2").arg(i.epochsDone).arg(i.numEpochs),
                                  QString::number(i.steps),

@@ -5,11 +5,15 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
@@ -17,6 +21,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QUrl>
 
 #include "app/adapters/demo_data_writer.h"
 #include "ui/compare_page.h"
@@ -65,8 +70,14 @@ MainWindow::MainWindow(const QString& workspace, QWidget* parent)
         comparePage_->refresh();
         if (completed) openRun(dir); // evaluate and show the results
     });
+    connect(runPage_, &RunPage::evaluationLanded, this, [this](const QString& dir) {
+        resultsPage_->openRun(dir); // the saved evaluation, as the other process wrote it
+        comparePage_->refresh();
+        statusBar()->showMessage("results of " + dir + " are ready on the Results page", 8000);
+    });
     connect(resultsPage_, &ResultsPage::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     buildMenus();
+    setAcceptDrops(true);
     statusBar()->showMessage("workspace: " + workspace_);
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -165,9 +176,42 @@ void MainWindow::showPage(const QString& name) {
         if (sidebar_->item(i)->text().compare(name, Qt::CaseInsensitive) == 0) sidebar_->setCurrentRow(i);
 }
 
-void MainWindow::openRun(const QString& runDir) {
-    resultsPage_->openRun(runDir);
-    sidebar_->setCurrentRow(pages_->indexOf(resultsPage_));
+void MainWindow::openRun(const QString& path) {
+    const QString runDir = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    const RunActivity activity = runActivity(runDir);
+    if (activity.state == RunActivity::State::NotARun) {
+        statusBar()->showMessage(runDir + ": not a run folder (it has no config.yaml)", 8000);
+        return;
+    }
+    comparePage_->watchFolder(runDir);
+    const bool ownTraining = runPage_->runner()->isRunning();
+    if (activity.state == RunActivity::State::Finished) {
+        if (!ownTraining) runPage_->follow(runDir); // its curves, for a look at how it trained
+        resultsPage_->openRun(runDir);
+        sidebar_->setCurrentRow(pages_->indexOf(resultsPage_));
+        return;
+    }
+    if (activity.state == RunActivity::State::Running && activity.writtenHere) { // this window's own run
+        sidebar_->setCurrentRow(pages_->indexOf(runPage_));
+        return;
+    }
+    if (runPage_->follow(runDir)) sidebar_->setCurrentRow(pages_->indexOf(runPage_));
+    statusBar()->showMessage(runDir + ": " + QString::fromStdString(activity.text()), 8000);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) return event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls()) {
+        const QFileInfo f(url.toLocalFile());
+        if (f.isDir()) openRun(f.filePath());
+        else if (f.suffix() == "yaml" || f.suffix() == "yml") openDataFile(f.filePath());
+        else statusBar()->showMessage(f.filePath() + ": drop a run folder or a data YAML", 8000);
+    }
+    event->acceptProposedAction();
 }
 
 void MainWindow::setDarkPalette(bool dark) {

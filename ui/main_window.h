@@ -26,7 +26,10 @@ public:
     RunPage* runPage() const { return runPage_; }
     ResultsPage* resultsPage() const { return resultsPage_; }
     ComparePage* comparePage() const { return comparePage_; }
-    /// Opens a trained run on the Results page (evaluating it in the background).
+    /// Opens a run folder however far it got. A finished run opens on the Results page (evaluated
+    /// in the background when it is not yet); one that another process writes, or that stopped,
+    /// is followed on the Run page, and its results open when its evaluation lands. Either way the
+    /// Compare page lists it.
     void openRun(const QString& runDir);
     /// Writes the built-in demo dataset into the workspace (if needed, in the background) and
     /// selects it; demoDatasetOpened follows.
@@ -41,6 +44,9 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    /// A run folder dropped on the window opens it; a YAML file opens it as data.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildMenus();

@@ -20,6 +20,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "app/adapters/run_config_resolver.h"
@@ -61,13 +62,7 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
         status_->setText(QString::fromStdString(p.phase) + " …");
     });
     connect(runner_, &TrainingRunner::stepReported, this, [this](const TrainingStep& s) {
-        lossChart_->append(lossSeries_, double(s.step), s.loss);
-        stepX_.push_back(double(s.step));
-        lossY_.push_back(s.loss);
-        lossChart_->append(smoothSeries_, double(s.step), smoother_.add(s.loss));
-        lossChart_->append(mlkpSeries_, double(s.step), s.mlkp);
-        // The part the total holds (alpha * VHM), on the total's scale: raw VHM sits ~10x above it.
-        lossChart_->append(vhmSeries_, double(s.step), vhmWeight_ * s.vhm);
+        appendLoss(double(s.step), s.loss, s.mlkp, s.vhm);
         progress_->setValue(int(s.step));
         status_->setText(QString("epoch %1/%2 · step %3/%4 · loss %5 · %6 seq/s · ETA %7")
                              .arg(s.epoch).arg(s.epochs).arg(s.step).arg(s.totalSteps)
@@ -231,7 +226,20 @@ void RunPage::buildForm() {
     threadsStatus_->setObjectName("threadsStatus");
     threadsStatus_->setWordWrap(true);
     threadsStatus_->hide();
+    followLabel_ = new QLabel;
+    followLabel_->setObjectName("followedRun");
+    followLabel_->setWordWrap(true);
+    followLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* stopFollowingButton = new QPushButton("Stop following");
+    connect(stopFollowingButton, &QPushButton::clicked, this, &RunPage::stopFollowing);
+    followBar_ = new QWidget;
+    auto* followRow = new QHBoxLayout(followBar_);
+    followRow->setContentsMargins(0, 0, 0, 0);
+    followRow->addWidget(followLabel_, 1);
+    followRow->addWidget(stopFollowingButton);
+    followBar_->hide();
     auto* right = new QVBoxLayout;
+    right->addWidget(followBar_);
     right->addWidget(progress_);
     right->addWidget(status_);
     right->addWidget(threadsStatus_);
@@ -264,20 +272,22 @@ void RunPage::setDataFile(const QString& path) {
 
 void RunPage::fillForm() {
     QString error; // revalidate() shows it
-    if (const auto c = resolveRunConfig(preset_->currentText(), dataFile_->text(), {}, error)) {
-        const QSignalBlocker b1(hidden_), b2(layers_), b3(heads_), b4(seqLen_), b5(epochs_), b6(batch_), b7(threads_),
-            b8(learningRate_), b9(maskRatio_);
-        hidden_->setValue(c->model.hiddenSize);
-        layers_->setValue(c->model.numHiddenLayers);
-        heads_->setValue(c->model.numAttentionHeads);
-        seqLen_->setValue(c->model.maxSeqLen);
-        epochs_->setValue(c->training.numEpochs);
-        batch_->setValue(c->training.batchSize);
-        threads_->setValue(c->training.threads);
-        learningRate_->setValue(c->training.learningRate);
-        maskRatio_->setValue(c->training.maskRatio);
-    }
+    if (const auto c = resolveRunConfig(preset_->currentText(), dataFile_->text(), {}, error)) setFields(*c);
     revalidate();
+}
+
+void RunPage::setFields(const RunConfig& c) {
+    const QSignalBlocker b1(hidden_), b2(layers_), b3(heads_), b4(seqLen_), b5(epochs_), b6(batch_), b7(threads_),
+        b8(learningRate_), b9(maskRatio_);
+    hidden_->setValue(c.model.hiddenSize);
+    layers_->setValue(c.model.numHiddenLayers);
+    heads_->setValue(c.model.numAttentionHeads);
+    seqLen_->setValue(c.model.maxSeqLen);
+    epochs_->setValue(c.training.numEpochs);
+    batch_->setValue(c.training.batchSize);
+    threads_->setValue(c.training.threads);
+    learningRate_->setValue(c.training.learningRate);
+    maskRatio_->setValue(c.training.maskRatio);
 }
 
 void RunPage::resmooth() {
@@ -323,7 +333,7 @@ void RunPage::revalidate() {
     const bool ok = currentConfig(config, error);
     error_->setText(ok ? QString() : error);
     if (ok) yaml_->setPlainText(QString::fromStdString(config.toYaml()));
-    if (!runner_->isRunning()) startButton_->setEnabled(ok);
+    if (!runner_->isRunning() && !follower_) startButton_->setEnabled(ok);
 }
 
 void RunPage::setRunning(bool running) {
@@ -338,6 +348,7 @@ void RunPage::setRunning(bool running) {
 }
 
 void RunPage::start() {
+    stopFollowing(); // the form is the user's again
     RunConfig config;
     QString error;
     if (!currentConfig(config, error)) {
@@ -345,14 +356,10 @@ void RunPage::start() {
         return;
     }
     const QString runDir = QDir(workspace_).filePath("runs/" + runName_->text().trimmed());
-    lossChart_->clear();
-    resourceChart_->clear();
-    stepX_.clear();
-    lossY_.clear();
-    smoother_.reset(smoothing_);
+    clearCharts();
     vhmWeight_ = config.training.vhmWeight;
     setRunning(true);
-    runner_->start(TrainingParams{config, runDir.toStdString(), false});
+    runner_->start(TrainingParams{config, runDir.toStdString(), false, {}});
 }
 
 QString RunPage::freshRunName() const {
@@ -401,6 +408,115 @@ void RunPage::togglePause() {
 void RunPage::stop() {
     runner_->stop();
     status_->setText("stopping: saving a checkpoint …");
+}
+
+void RunPage::appendLoss(double step, double loss, double mlkp, double vhm) {
+    lossChart_->append(lossSeries_, step, loss);
+    stepX_.push_back(step);
+    lossY_.push_back(loss);
+    lossChart_->append(smoothSeries_, step, smoother_.add(loss));
+    lossChart_->append(mlkpSeries_, step, mlkp);
+    // The part the total holds (alpha * VHM), on the total's scale: raw VHM sits ~10x above it.
+    lossChart_->append(vhmSeries_, step, vhmWeight_ * vhm);
+}
+
+void RunPage::clearCharts() {
+    lossChart_->clear();
+    resourceChart_->clear();
+    stepX_.clear();
+    lossY_.clear();
+    smoother_.reset(smoothing_);
+}
+
+bool RunPage::follow(const QString& runDir) {
+    if (runner_->isRunning()) {
+        emit statusMessage("This window is training: open " + runDir + " again when its run has finished.");
+        return false;
+    }
+    stopFollowing();
+    clearCharts();
+    vhmWeight_ = 0.1; // until the run's config.yaml is read with its first rows
+    follower_ = new RunFollower(runDir, this);
+    connect(follower_, &RunFollower::changed, this, &RunPage::showFollowed);
+    setRunning(true); // the form shows the followed run's config: not to be edited meanwhile
+    pauseButton_->setEnabled(false);
+    stopButton_->setEnabled(false); // another process's run: stopped where it runs
+    startButton_->setEnabled(false);
+    startButton_->setToolTip("Stop following to start a run of your own");
+    showFollowedConfig();
+    followLabel_->setText("Following " + runDir);
+    followBar_->show();
+    threadsStatus_->hide();
+    status_->setText("reading " + runDir + " …");
+    progress_->setRange(0, 1);
+    progress_->setValue(0);
+    return true;
+}
+
+void RunPage::showFollowedConfig() {
+    RunConfig c;
+    try {
+        c = loadRunFolderConfig(follower_->runDir().toStdString());
+    } catch (const std::exception&) {
+        return; // not written yet: the next rows bring it
+    }
+    vhmWeight_ = c.training.vhmWeight;
+    // The form shows what the followed run trains with (its config.yaml), read-only until Stop following.
+    setFields(c);
+    const QSignalBlocker blockName(runName_);
+    runName_->setText(QDir(follower_->runDir()).dirName());
+    yaml_->setPlainText(QString::fromStdString(c.toYaml()));
+    error_->clear();
+}
+
+void RunPage::stopFollowing() {
+    if (!follower_) return;
+    follower_->deleteLater();
+    follower_ = nullptr;
+    followBar_->hide();
+    status_->setText("Ready");
+    setRunning(false); // the form is the user's again
+    startButton_->setToolTip(QString());
+    fillForm();
+    runName_->setText(freshRunName());
+}
+
+QString RunPage::followedRun() const { return follower_ ? follower_->runDir() : QString(); }
+
+QString RunPage::statusText() const { return status_->text(); }
+
+void RunPage::showFollowed(const RunFolderChange& change) {
+    const RunFolderTail& tail = follower_->tail();
+    if (change.newMetricsFrom == 0 && !tail.metrics().empty()) showFollowedConfig(); // written before the first row
+    if (change.metricsRestarted) { // a resume rewrote the log: the curves start again
+        lossChart_->clear();
+        stepX_.clear();
+        lossY_.clear();
+        smoother_.reset(smoothing_);
+    }
+    if (change.resourcesRestarted) resourceChart_->clear();
+    const auto& metrics = tail.metrics();
+    for (std::size_t i = change.newMetricsFrom; i < metrics.size(); ++i) {
+        const MetricsRow& r = metrics[i];
+        if (r.kind == MetricsRow::Kind::Step) appendLoss(double(r.step), r.loss, r.mlkp, r.vhm);
+        else if (std::isfinite(r.validationLoss)) lossChart_->append(validationSeries_, double(r.step), r.validationLoss);
+    }
+    const auto& resources = tail.resources();
+    for (std::size_t i = change.newResourcesFrom; i < resources.size(); ++i) appendResources(resources[i]);
+
+    const RunActivity& a = tail.activity();
+    QString text = QString::fromStdString(a.text());
+    const auto lastStep = std::find_if(metrics.rbegin(), metrics.rend(),
+                                       [](const MetricsRow& r) { return r.kind == MetricsRow::Kind::Step; });
+    if (a.state == RunActivity::State::Running && lastStep != metrics.rend())
+        text += QString(" · loss %1 · %2 seq/s").arg(lastStep->loss, 0, 'f', 4).arg(lastStep->sequencesPerSecond, 0, 'f', 0);
+    if (!tail.error().empty()) text += " · " + QString::fromStdString(tail.error());
+    status_->setText(text);
+    const std::int64_t total = std::max<std::int64_t>(1, a.info.totalSteps);
+    progress_->setRange(0, int(total));
+    progress_->setValue(int(std::min(a.step, total)));
+    if (a.info.threads > 0) showThreads(a.info.threads, QString::fromStdString(a.info.threadsReason));
+    if (change.evaluationLanded) emit evaluationLanded(follower_->runDir());
 }
 
 void RunPage::appendResources(const ResourceRow& row) {

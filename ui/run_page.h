@@ -4,6 +4,7 @@
 #include <QWidget>
 
 #include "app/adapters/background_task.h"
+#include "app/adapters/run_follower.h"
 #include "app/adapters/training_runner.h"
 #include "widgets/debiased_ema.h"
 
@@ -47,6 +48,17 @@ public:
     /// The last estimate's text ("" before the first).
     QString estimateText() const;
 
+    /// Shows a run folder that another process writes (or wrote): its curves from metrics.csv and
+    /// resources.csv, growing while it trains, and what it is doing ("running elsewhere",
+    /// "finished", "stopped at epoch N"); the form shows its config, locked. Refused (false, with a
+    /// status message) while this page trains. Stop following gives the form back.
+    bool follow(const QString& runDir);
+    void stopFollowing();
+    /// The followed run folder ("" when none).
+    QString followedRun() const;
+    RunFollower* follower() const { return follower_; }
+    QString statusText() const;
+
 public slots:
     /// Times a few training steps on the data in the background and shows parameters, memory
     /// and time per epoch.
@@ -59,6 +71,8 @@ public slots:
 
 signals:
     void runFinished(const QString& runDir, bool completed); ///< completed: not stopped early by the user
+    /// The followed run's evaluation was written (by the process that trained it, or `logbert evaluate`).
+    void evaluationLanded(const QString& runDir);
     void statusMessage(const QString& text);
 
 private:
@@ -67,9 +81,16 @@ private:
     QString freshRunName() const;
     /// Fills the fields from the preset and, when the chosen YAML is a run file, from it.
     void fillForm();
+    /// The main fields from a config, without revalidating on each.
+    void setFields(const RunConfig& config);
     void revalidate();
     void setRunning(bool running);
     void appendResources(const ResourceRow& row);
+    /// One training loss point on the loss chart (raw, smoothed, MLKP, alpha * VHM).
+    void appendLoss(double step, double loss, double mlkp, double vhm);
+    void clearCharts();
+    void showFollowed(const RunFolderChange& change);
+    void showFollowedConfig();
     QStringList overrides() const;
 
     QString workspace_;
@@ -88,6 +109,9 @@ private:
     QProgressBar* progress_;
     QLabel* status_;
     QLabel* threadsStatus_;
+    QWidget* followBar_;
+    QLabel* followLabel_;
+    RunFollower* follower_ = nullptr;
     LiveChart* lossChart_;
     LiveChart* resourceChart_;
     int lossSeries_ = 0, smoothSeries_ = 0, mlkpSeries_ = 0, vhmSeries_ = 0, validationSeries_ = 0;

@@ -29,6 +29,15 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(t
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
     plot_->legend->setVisible(true);
     plot_->legend->setFont(font());
+    // The legend gets a row of its own under the axes: inside them it covered the curves' newest
+    // points, the ones a user watching a run looks at.
+    plot_->axisRect()->insetLayout()->take(plot_->legend);
+    plot_->plotLayout()->addElement(1, 0, plot_->legend);
+    plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot_->plotLayout()->setRowSpacing(0);
+    plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot_->legend->setWrap(6);
+    plot_->legend->setMargins(QMargins(4, 2, 4, 2));
     plot_->setMinimumSize(240, 160);
     applyChartPalette(plot_, palette());
     // Right-click: export the chart or its data.
@@ -53,7 +62,7 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(t
 QColor LiveChart::background() const { return plot_->toPixmap(60, 40).toImage().pixelColor(1, 1); } // as drawn
 
 void LiveChart::setTitle(const QString& title) {
-    if (plot_->plotLayout()->rowCount() == 1) {
+    if (!qobject_cast<QCPTextElement*>(plot_->plotLayout()->element(0, 0))) {
         plot_->plotLayout()->insertRow(0);
         plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
         applyChartPalette(plot_, palette()); // the new title too

@@ -11,23 +11,15 @@ QStringList runFolders(const QString& runsFolder) {
     return folders;
 }
 
-QString runStatusLine(const QString& runDir) {
+std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error, bool withLogs) {
     try {
-        const RunInfo info = RunInfo::load(runDir.toStdString());
-        return QString("%1 · %2 epochs · %3").arg(QString::fromStdString(info.status)).arg(info.epochsDone)
-            .arg(QString::fromStdString(info.updated));
-    } catch (const std::exception&) {
-        return {};
-    }
-}
-
-std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error) {
-    try {
-        return loadRunSummary(runDir.toStdString());
+        return loadRunSummary(runDir.toStdString(), withLogs);
     } catch (const std::exception& e) {
         error = QString::fromUtf8(e.what());
         return std::nullopt;
     }
 }
+
+RunActivity runActivity(const QString& runDir) { return readRunActivity(runDir.toStdString()); }
 
 } // namespace logbert::gui

@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <optional>
 
+#include "engine/training/run_activity.h"
 #include "engine/training/run_summary.h"
 
 namespace logbert::gui {
@@ -15,10 +16,11 @@ namespace logbert::gui {
 /// The run folders under `runsFolder`, newest first.
 QStringList runFolders(const QString& runsFolder);
 
-/// "trained · 5 epochs · 2026-11-30T12:00:00Z", or "" when run.json cannot be read.
-QString runStatusLine(const QString& runDir);
-
 /// Config, cost figures and per-epoch losses of a run; the engine's message when unreadable.
-std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error);
+/// Without `withLogs`, metrics.csv and resources.csv are left unread (a RunFollower holds them).
+std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error, bool withLogs = true);
+
+/// Whether another process writes the run now, and otherwise how it ended (engine: run_activity.h).
+RunActivity runActivity(const QString& runDir);
 
 } // namespace logbert::gui

@@ -22,7 +22,7 @@ void describeOptions(QCommandLineParser& cli) {
     cli.addOption({"demo", "Open the built-in demo dataset."});
     cli.addOption({"data", "Open a data YAML.", "FILE"});
     cli.addOption({"train", "Start training right away."});
-    cli.addOption({"run", "Open a trained run folder on the Results page.", "DIR"});
+    cli.addOption({"run", "Open a run folder: its results when it has finished, followed live while another process trains it.", "DIR"});
     cli.addOption({"page", "Show a page: run, results or compare.", "NAME"});
     cli.addOption({"dark", "Use the dark palette (also in View, remembered)."});
     cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/core/errors.h"
+#include "engine/io/state_file.h"
 
 namespace logbert {
 namespace fs = std::filesystem;
@@ -48,19 +49,7 @@ void checkYamlLimits(const YAML::Node& root, const std::string& source, bool wit
 }
 
 std::string readConfigFile(const std::string& path, const std::string& what) {
-    std::error_code ec;
-    const auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) {
-        if (fs::is_symlink(fs::symlink_status(path, ec))) throw InputError(path, 0, "a symbolic link to nothing (or a loop)");
-        throw InputError(path, 0, "no such file");
-    }
-    if (fs::is_directory(status)) throw InputError(path, 0, "is a directory; expected a " + what);
-    if (!fs::is_regular_file(status))
-        throw InputError(path, 0, "is not a regular file (a FIFO, socket or device); expected a " + what);
-    const auto size = fs::file_size(path, ec);
-    if (!ec && size > kMaxConfigFileBytes)
-        throw InputError(path, 0, "is " + std::to_string(size >> 20) + " MiB; a " + what + " is at most " +
-                                      std::to_string(kMaxConfigFileBytes >> 20) + " MiB");
+    requireStateFile(path, what, kMaxConfigFileBytes);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, 0, "cannot open");
     // Read at most one byte past the cap, in case the file grows while it is read.

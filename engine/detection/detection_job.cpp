@@ -14,6 +14,7 @@
 #include "engine/data/dataset.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/csv.h"
+#include "engine/io/state_file.h"
 #include "engine/training/run_folder.h"
 
 namespace logbert {
@@ -66,6 +67,7 @@ DetectionResult detectAnomalies(const std::string& runDir, const std::vector<std
     std::shared_ptr<const Drain> parser;
     if (kind == InputKind::Raw) {
         const std::string path = runFilePath(runDir, run_files::kParser);
+        requireStateFile(path, "Drain parser state", kMaxParserStateBytes);
         std::ifstream in(path);
         if (!in) throw InputError(path, 0, "cannot open the run's parser state");
         parser = std::make_shared<const Drain>(Drain::load(in, path));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/detection/evaluation_cache.h"
 
+#include <filesystem>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -11,9 +12,11 @@
 #include "engine/core/errors.h"
 #include "engine/core/hashing.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/state_file.h"
 #include "engine/training/run_folder.h"
 
 namespace logbert {
+namespace fs = std::filesystem;
 namespace {
 
 constexpr char kMagic[8] = {'L', 'B', 'E', 'V', 'A', 'L', '0', '1'};
@@ -78,6 +81,8 @@ private:
 
 // One read of the known size: istreambuf_iterator went a byte at a time (~60 MB/s here).
 std::string readWholeFile(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec) || fs::file_size(path, ec) > kMaxEvaluationBytes) return {}; // never a FIFO
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) return {};
     std::string bytes(std::size_t(in.tellg()), '\0');
@@ -89,6 +94,8 @@ std::string readWholeFile(const std::string& path) {
 // Reads in 1 MiB pieces: a full-size model.pt is ~440 MB and need not be in memory to be hashed.
 // Empty when the file cannot be read or is empty.
 std::optional<std::uint64_t> hashFile(const std::string& path, std::uint64_t seed) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return std::nullopt; // a FIFO would block the hash forever
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
     StableHasher h(seed);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "engine/core/errors.h"
+#include "engine/io/state_file.h"
 #include "engine/model/logbert_model.h"
 #include "engine/model/model_store.h"
 #include "engine/runtime/thread_policy.h"
@@ -30,6 +31,7 @@ struct SessionScorer::Impl {
 SessionScorer::SessionScorer(const std::string& runDir) : impl_(std::make_unique<Impl>()) {
     impl_->config = loadRunFolderConfig(runDir);
     const std::string vocabPath = runFilePath(runDir, run_files::kVocabulary);
+    requireStateFile(vocabPath, "vocabulary", kMaxVocabularyBytes);
     std::ifstream in(vocabPath);
     if (!in) throw InputError(vocabPath, 0, "cannot open (is the run trained?)");
     impl_->vocabulary = Vocabulary::load(in, vocabPath);

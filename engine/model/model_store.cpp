@@ -13,6 +13,7 @@
 #include "engine/config/run_config.h"
 #include "engine/core/errors.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/state_file.h"
 #include "engine/io/zip_check.h"
 #include "engine/training/run_folder.h"
 
@@ -50,8 +51,7 @@ void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::
 }
 
 void openArchive(torch::serialize::InputArchive& archive, const std::string& path) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw InputError(path, 0, "no such file");
+    requireStateFile(path, "LogBERT model or checkpoint", kMaxArchiveBytes);
     verifyZipChecksums(path); // LibTorch checks none, and a damaged archive can crash it
     try {
         archive.load_from(path);
@@ -111,6 +111,7 @@ torch::Tensor loadModelFile(const std::string& path, LogBert& model) {
 std::string initializeFromRun(LogBert& model, const Vocabulary& vocabulary, const std::string& sourceRun) {
     const RunConfig sourceConfig = loadRunFolderConfig(sourceRun);
     const std::string vocabPath = runFilePath(sourceRun, run_files::kVocabulary);
+    requireStateFile(vocabPath, "vocabulary", kMaxVocabularyBytes);
     std::ifstream vin(vocabPath);
     if (!vin) throw InputError(vocabPath, 0, "cannot open (training.init_from needs a finished run)");
     const Vocabulary sourceVocabulary = Vocabulary::load(vin, vocabPath);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace logbert {
@@ -22,9 +23,23 @@ struct MetricsRow {
     double rssMegabytes = 0;
 };
 
-/// The metrics of a run. Kept in memory and written whole (atomically) with each checkpoint, so
-/// that the file on disk always matches the checkpoint: a resumed run neither repeats nor skips
-/// steps.
+/// The columns of metrics.csv: a row as one line, and a line as a row (columns found by the
+/// header's names). Shared by the writer, the loader and the followers of a live run.
+class MetricsCsv {
+public:
+    static const char* header();
+    static std::string format(const MetricsRow& row);
+    /// Column positions from the header line; InputError naming a missing column.
+    MetricsCsv(std::string_view headerLine, const std::string& path);
+    MetricsRow parse(std::string_view line, const std::string& path, long lineNumber) const;
+
+private:
+    int columns_[14];
+};
+
+/// The metrics of a run. Training appends each row to metrics.csv as it is logged (AppendFile),
+/// so that another process can follow the run; a resume drops the rows past its checkpoint's step
+/// and rewrites the file once, so that the run neither repeats nor skips steps.
 class MetricsLog {
 public:
     void append(const MetricsRow& row) { rows_.push_back(row); }
@@ -32,8 +47,10 @@ public:
     /// Drops rows after `step` (what a crash lost since the checkpoint).
     void truncateAfter(std::int64_t step);
 
+    /// Writes the whole file atomically.
     void save(const std::string& path) const;
-    /// Reads metrics.csv; InputError with file:line on malformed rows.
+    /// Reads metrics.csv; InputError with file:line on malformed rows. A last line without its
+    /// newline (the writer was caught mid-line) is left out.
     static MetricsLog load(const std::string& path);
 
 private:

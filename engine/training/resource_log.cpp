@@ -5,16 +5,18 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "engine/core/errors.h"
 #include "engine/io/atomic_file.h"
-#include "engine/io/csv.h"
+#include "engine/io/file_tail.h"
 #include "engine/platform/resource_sampler.h"
 
 namespace logbert {
 
 namespace {
 constexpr const char* kHeader = "elapsed_s,step,cpu_percent,rss_mb,threads,gpu_mb";
+constexpr const char* kColumns[6] = {"elapsed_s", "step", "cpu_percent", "rss_mb", "threads", "gpu_mb"};
 
 ResourceRow rowOf(const ResourceSample& s, double elapsed, std::int64_t step) {
     ResourceRow r;
@@ -28,52 +30,66 @@ ResourceRow rowOf(const ResourceSample& s, double elapsed, std::int64_t step) {
 }
 } // namespace
 
+const char* ResourceCsv::header() { return kHeader; }
+
+std::string ResourceCsv::format(const ResourceRow& r) {
+    char line[200];
+    int n = std::snprintf(line, sizeof line, "%.3f,%lld,%.1f,%.2f,%d,", r.elapsedSeconds, (long long)r.step, r.cpuPercent,
+                          r.rssMegabytes, r.threads);
+    if (r.gpuMegabytes >= 0 && n > 0 && n < int(sizeof line))
+        std::snprintf(line + n, sizeof line - std::size_t(n), "%.2f", r.gpuMegabytes);
+    return line;
+}
+
+ResourceCsv::ResourceCsv(std::string_view headerLine, const std::string& path) {
+    const auto names = splitPlainCsv(headerLine);
+    for (int i = 0; i < 6; ++i) {
+        columns_[i] = findCsvColumn(names, kColumns[i]);
+        if (columns_[i] < 0)
+            throw InputError(path, 1, std::string("no column '") + kColumns[i] + "'; expected the header " + kHeader);
+    }
+}
+
+ResourceRow ResourceCsv::parse(std::string_view line, const std::string& path, long lineNumber) const {
+    const auto f = splitPlainCsv(line);
+    for (int c : columns_)
+        if (std::size_t(c) >= f.size()) throw InputError(path, lineNumber, "too few columns");
+    auto num = [&](int i, double empty) -> double {
+        const std::string s(f[std::size_t(columns_[i])]);
+        if (s.empty()) return empty;
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (end != s.c_str() + s.size() || !std::isfinite(v))
+            throw InputError(path, lineNumber, std::string(kColumns[i]) + ": expected a number, found '" + s + "'");
+        return v;
+    };
+    ResourceRow r;
+    r.elapsedSeconds = num(0, 0);
+    r.step = std::int64_t(std::clamp(num(1, 0), 0.0, 1e15));
+    r.cpuPercent = num(2, 0);
+    r.rssMegabytes = num(3, 0);
+    r.threads = int(std::clamp(num(4, 0), 0.0, 1e6));
+    r.gpuMegabytes = num(5, -1);
+    return r;
+}
+
 void ResourceLog::save(const std::string& path) const {
     AtomicFile file(path);
     auto& out = file.stream();
     out << kHeader << "\n";
-    char line[160];
-    for (const auto& r : rows_) {
-        std::snprintf(line, sizeof line, "%.3f,%lld,%.1f,%.2f,%d,", r.elapsedSeconds, (long long)r.step, r.cpuPercent,
-                      r.rssMegabytes, r.threads);
-        out << line;
-        if (r.gpuMegabytes >= 0) {
-            std::snprintf(line, sizeof line, "%.2f", r.gpuMegabytes);
-            out << line;
-        }
-        out << "\n";
-    }
+    for (const auto& r : rows_) out << ResourceCsv::format(r) << "\n";
     file.commit();
 }
 
 ResourceLog ResourceLog::load(const std::string& path) {
-    CsvReader csv(path);
-    const char* names[] = {"elapsed_s", "step", "cpu_percent", "rss_mb", "threads", "gpu_mb"};
-    int col[6];
-    for (int i = 0; i < 6; ++i) col[i] = csv.requireColumn(names[i]);
     ResourceLog log;
-    std::vector<std::string_view> f;
-    while (csv.next(f)) {
-        for (int c : col)
-            if (std::size_t(c) >= f.size()) throw InputError(path, csv.rowLine(), "too few columns");
-        auto num = [&](int i, double empty) -> double {
-            const std::string s(f[std::size_t(col[i])]);
-            if (s.empty()) return empty;
-            char* end = nullptr;
-            const double v = std::strtod(s.c_str(), &end);
-            if (end != s.c_str() + s.size() || !std::isfinite(v))
-                throw InputError(path, csv.rowLine(), std::string(names[i]) + ": expected a number, found '" + s + "'");
-            return v;
-        };
-        ResourceRow r;
-        r.elapsedSeconds = num(0, 0);
-        r.step = std::int64_t(num(1, 0));
-        r.cpuPercent = num(2, 0);
-        r.rssMegabytes = num(3, 0);
-        r.threads = int(std::clamp(num(4, 0), 0.0, 1e6));
-        r.gpuMegabytes = num(5, -1);
-        log.rows_.push_back(r);
-    }
+    std::optional<ResourceCsv> csv;
+    forEachCompleteLine(path, [&](std::string_view line, long number) {
+        if (line.empty()) return;
+        if (!csv) csv.emplace(line, path);
+        else log.rows_.push_back(csv->parse(line, path, number));
+    });
+    if (!csv) throw InputError(path, 1, std::string("empty: expected the header ") + kHeader);
     return log;
 }
 
@@ -107,11 +123,40 @@ void ResourceRecorder::loop(std::chrono::milliseconds interval) {
             std::lock_guard<std::mutex> lock(mutex_);
             if (first) startRss_ = row.rssMegabytes;
             peakRss_ = std::max(peakRss_, row.rssMegabytes);
-            if (!first) rows_.push_back(row); // the first sample only sets the CPU clock and the start RSS
+            if (!first) { // the first sample only sets the CPU clock and the start RSS
+                rows_.push_back(row);
+                appendLocked(row);
+            }
         }
         if (!first && onSample_) onSample_(row);
         first = false;
     }
+}
+
+void ResourceRecorder::appendTo(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    try {
+        file_ = std::make_unique<AppendFile>(path, kHeader);
+        for (const auto& row : rows_) file_->appendLine(ResourceCsv::format(row));
+    } catch (const std::exception& e) {
+        file_.reset();
+        fileError_ = e.what();
+    }
+}
+
+void ResourceRecorder::appendLocked(const ResourceRow& row) {
+    if (!file_) return;
+    try {
+        file_->appendLine(ResourceCsv::format(row));
+    } catch (const std::exception& e) {
+        file_.reset(); // a full disk: the samples stay in memory and in the final figures
+        fileError_ = e.what();
+    }
+}
+
+std::string ResourceRecorder::fileError() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return fileError_;
 }
 
 std::vector<ResourceRow> ResourceRecorder::rows() const {

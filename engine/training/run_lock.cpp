@@ -33,7 +33,30 @@ std::string hostName() {
     return host;
 }
 
+/// LOCK_EX, retried for a moment: a reader's probe (holder()) holds a shared lock for microseconds.
+bool lockExclusively(int fd) {
+    for (int attempt = 0;; ++attempt) {
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
+        if (errno != EWOULDBLOCK || attempt == 20) return false;
+        ::usleep(10000);
+    }
+}
+
 } // namespace
+
+std::string RunFolderLock::holder(const std::string& runDir) {
+    const std::string path = runFilePath(runDir, kFileName);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) return {};
+    std::string owner;
+    if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK) owner = ownerOf(fd);
+    } else {
+        ::flock(fd, LOCK_UN);
+    }
+    ::close(fd);
+    return owner;
+}
 
 RunFolderLock::RunFolderLock(const std::string& runDir, const std::string& purpose)
     : path_(runFilePath(runDir, kFileName)) {
@@ -44,7 +67,7 @@ RunFolderLock::RunFolderLock(const std::string& runDir, const std::string& purpo
         if (fd_ < 0)
             throw InputError(runDir, 0, std::string("cannot lock the run folder (") + std::strerror(errno) +
                                             "); it must be a writable folder");
-        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        if (!lockExclusively(fd_)) {
             const int error = errno;
             const std::string owner = ownerOf(fd_);
             ::close(fd_);

@@ -21,6 +21,10 @@ public:
     /// Releases the lock and removes the file.
     ~RunFolderLock();
     RunFolderLock(const RunFolderLock&) = delete;
+    /// Who writes `runDir` now ("logbert train (pid 41 on host, since …)"), or "" when nobody does.
+    /// A reader's probe: it holds a shared lock for a moment, never blocks, and a writer starting
+    /// at that moment waits for it instead of failing. A lock this process holds counts too.
+    static std::string holder(const std::string& runDir);
     RunFolderLock& operator=(const RunFolderLock&) = delete;
 
 private:

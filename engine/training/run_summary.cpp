@@ -24,7 +24,7 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std:
 }
 } // namespace
 
-RunSummary loadRunSummary(const std::string& runDir) {
+RunSummary loadRunSummary(const std::string& runDir, bool withLogs) {
     RunSummary s;
     s.runDir = runDir;
     const std::string config = runFilePath(runDir, run_files::kConfig);
@@ -36,9 +36,9 @@ RunSummary loadRunSummary(const std::string& runDir) {
         throw InputError(config, long(e.mark.line) + 1, "malformed config.yaml: " + e.msg);
     }
     if (fs::exists(runFilePath(runDir, run_files::kRunInfo), ec)) s.info = RunInfo::load(runDir);
-    if (fs::exists(runFilePath(runDir, run_files::kMetrics), ec))
+    if (withLogs && fs::exists(runFilePath(runDir, run_files::kMetrics), ec))
         s.metrics = MetricsLog::load(runFilePath(runDir, run_files::kMetrics)).rows();
-    if (fs::exists(runFilePath(runDir, run_files::kResources), ec)) {
+    if (withLogs && fs::exists(runFilePath(runDir, run_files::kResources), ec)) {
         try { // a run without its resource samples is still a run
             s.resources = ResourceLog::load(runFilePath(runDir, run_files::kResources)).rows();
         } catch (const InputError& e) {

@@ -26,8 +26,9 @@ struct RunSummary {
     std::string verdict;
 };
 
-/// Reads a run folder; InputError when it is not one.
-RunSummary loadRunSummary(const std::string& runDir);
+/// Reads a run folder; InputError when it is not one. Without `withLogs`, metrics and resources
+/// stay empty (for a caller that follows those files itself: RunFolderTail).
+RunSummary loadRunSummary(const std::string& runDir, bool withLogs = true);
 
 /// The run folders directly inside `folder` (those with a config.yaml), newest first.
 std::vector<std::string> listRunFolders(const std::string& folder);

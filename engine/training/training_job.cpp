@@ -14,8 +14,10 @@
 
 #include "engine/core/errors.h"
 #include "engine/core/hashing.h"
+#include "engine/io/append_file.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/csv.h"
+#include "engine/io/state_file.h"
 #include "engine/model/distinct_sequences.h"
 #include "engine/model/logbert_model.h"
 #include "engine/model/model_flops.h"
@@ -127,6 +129,7 @@ struct TrainingJob::Impl {
     std::int64_t intervalSteps = 0;
 
     MetricsLog metrics;
+    std::unique_ptr<AppendFile> metricsFile; ///< rank 0: metrics.csv, growing row by row for followers
     RunInfo info;
 
     // Data-parallel training: the other ranks (none in one process), and the global batches of
@@ -150,6 +153,11 @@ struct TrainingJob::Impl {
     void message(const std::string& m) const {
         if (callbacks.onMessage) callbacks.onMessage(m);
     }
+    void logRow(const MetricsRow& row) {
+        metrics.append(row);
+        if (metricsFile) metricsFile->appendLine(MetricsCsv::format(row));
+        if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
+    }
 
     void saveCheckpoint(double elapsed) {
         if (!writesRunFolder()) return;
@@ -169,14 +177,14 @@ struct TrainingJob::Impl {
         p.worldSize = worldSize;
         p.globalBatch = globalBatch();
         p.epochRows = planRows;
-        // Metrics first: if we die between the two writes, the older checkpoint plus newer
-        // metrics is repaired on resume by truncating the metrics to the checkpoint's step.
-        metrics.save(file(run_files::kMetrics));
+        // The rows up to here on disk first: if we die before the checkpoint lands, the older
+        // checkpoint plus newer rows is repaired on resume by dropping the rows past its step.
+        if (metricsFile) metricsFile->sync();
         logbert::saveCheckpoint(file(run_files::kCheckpoint), *model, *optimizer, p, centre, centreSum);
         info.steps = step;
         info.epochsDone = epoch;
         info.trainingSeconds = elapsed;
-        saveResources();
+        updateCostFigures();
         info.updated = isoTimeNow();
         info.save(params.runDir);
     }
@@ -383,12 +391,14 @@ struct TrainingJob::Impl {
     /// The whole job, in the phases below.
     TrainingSummary run(const JobControl& control);
     void startRecordingResources();
-    /// resources.csv and run.json's cost figures from the samples so far.
-    void saveResources();
+    /// run.json's memory and speed figures from the samples so far.
+    void updateCostFigures();
     void readData(const JobControl& control);
     void buildModel();
     /// A resumed run reads its checkpoint, metrics and run.json; a new one writes its folder.
     void openRunFolder();
+    /// Rank 0 opens metrics.csv and resources.csv for appending: another process can follow them.
+    void startLiveLogs();
     void announceSetup(const ThreadChoice& threads);
     void startClock();
     double elapsedNow() const;
@@ -496,6 +506,7 @@ void TrainingJob::Impl::setUp(const JobControl& control, ThreadPolicy& threadPol
         at::set_num_threads(threads.threads);
         buildModel();
         openRunFolder();
+        startLiveLogs();
     } catch (...) {
         failure = std::current_exception();
         // A new run that never started leaves nothing behind.
@@ -604,11 +615,8 @@ void TrainingJob::Impl::startRecordingResources() {
     recorder = std::make_unique<ResourceRecorder>(offset, callbacks.onResources);
 }
 
-void TrainingJob::Impl::saveResources() {
-    ResourceLog log = resources;
+void TrainingJob::Impl::updateCostFigures() {
     const auto mine = recorder->rows();
-    log.rows().insert(log.rows().end(), mine.begin(), mine.end());
-    if (writesRunFolder()) log.save(file(run_files::kResources));
     // This session's figures against earlier sessions' (a resume adds a session).
     if (!mine.empty()) {
         const double start = recorder->startRssMegabytes(), peak = recorder->peakRssMegabytes();
@@ -673,6 +681,7 @@ void TrainingJob::Impl::openRunFolder() {
         } catch (const InputError&) {
             info = RunInfo{};
         }
+        requireStateFile(file(run_files::kVocabulary), "vocabulary", kMaxVocabularyBytes);
         std::ifstream vin(file(run_files::kVocabulary));
         const Vocabulary saved = Vocabulary::load(vin, file(run_files::kVocabulary));
         if (saved.keys() != d.vocabulary.keys())
@@ -697,6 +706,16 @@ void TrainingJob::Impl::openRunFolder() {
     }
     writeTemplates(file(run_files::kTemplates), d);
     info.started = isoTimeNow();
+}
+
+void TrainingJob::Impl::startLiveLogs() {
+    if (!writesRunFolder()) return;
+    // Rewritten once (a resume drops the rows past its checkpoint, and a line a kill cut short),
+    // then appended to as the run goes.
+    metrics.save(file(run_files::kMetrics));
+    metricsFile = std::make_unique<AppendFile>(file(run_files::kMetrics), MetricsCsv::header());
+    resources.save(file(run_files::kResources));
+    recorder->appendTo(file(run_files::kResources));
 }
 
 void TrainingJob::Impl::announceSetup(const ThreadChoice& threads) {
@@ -857,8 +876,7 @@ void TrainingJob::Impl::logInterval(double lr) {
     row.validationLoss = row.validationMlkp = row.validationVhm = std::nan("");
     row.elapsedSeconds = elapsedNow();
     row.rssMegabytes = double(currentRssBytes()) / 1048576.0;
-    metrics.append(row);
-    if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
+    logRow(row);
     sumLoss = sumMlkp = sumVhm = intervalSeqs = intervalTokens = 0;
     intervalSteps = 0;
     intervalStart = Clock::now();
@@ -908,8 +926,7 @@ bool TrainingJob::Impl::finishEpoch(const JobControl& control) {
     row.validationLoss = e.validationLoss, row.validationMlkp = e.validationMlkp, row.validationVhm = e.validationVhm;
     row.elapsedSeconds = e.elapsedSeconds;
     row.rssMegabytes = double(currentRssBytes()) / 1048576.0;
-    metrics.append(row);
-    if (callbacks.onMetricsRow) callbacks.onMetricsRow(row);
+    logRow(row);
     if (callbacks.onEpoch) callbacks.onEpoch(e);
 
     ++epoch;
@@ -942,7 +959,7 @@ void TrainingJob::Impl::finishRun(TrainingSummary& summary) {
         info.modelGflopsPerSecond = stepFlopsSum / stepSecondsSum / 1e9;
         info.matmulGflops = measureMatmulGflops();
     }
-    saveResources();
+    updateCostFigures();
     info.updated = isoTimeNow();
     saveInfo();
 }
