@@ -8,6 +8,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QPushButton>
 #include <QtTest>
 
 #include "engine/config/run_config.h"
@@ -49,9 +50,20 @@ private slots:
 
     void metricsThresholdsAndSessions() {
         ResultsPage page;
+        auto button = [&](const QString& text) {
+            for (auto* b : page.findChildren<QPushButton*>())
+                if (b->text() == text) return b;
+            return static_cast<QPushButton*>(nullptr);
+        };
+        // An empty page offers nothing to export or evaluate again, and says why.
+        QVERIFY(button("Export report…") && button("Evaluate again"));
+        QVERIFY(!button("Export report…")->isEnabled() && !button("Evaluate again")->isEnabled());
+        QVERIFY(button("Export report…")->toolTip().startsWith("Open an evaluated run first"));
         QSignalSpy evaluated(&page, &ResultsPage::evaluated);
         page.openRun(runDir);
+        QVERIFY(!button("Evaluate again")->isEnabled()); // while it evaluates
         QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), 1, 60000);
+        QVERIFY(button("Export report…")->isEnabled() && button("Evaluate again")->isEnabled());
         QTableWidget* m = page.metricsTable();
         QCOMPARE(m->rowCount(), 7); // LogBERT, its two signals, three baselines, the combination
         QCOMPARE(m->item(0, 0)->text(), QString("LogBERT"));

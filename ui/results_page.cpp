@@ -83,11 +83,13 @@ ResultsPage::ResultsPage(QWidget* parent)
     connect(runner_, &EvaluationRunner::finished, this, [this](const EvaluatedRun& run) {
         progress_->setVisible(false);
         showRun(run);
+        enableRunActions();
         emit evaluated(run.runDir);
     });
     connect(runner_, &EvaluationRunner::failed, this, [this](const QString& error) {
         progress_->setVisible(false);
         title_->setText("Evaluation failed: " + error);
+        enableRunActions();
         emit statusMessage(error);
     });
 }
@@ -126,12 +128,15 @@ void ResultsPage::buildUi() {
     auto* exportButton = new QPushButton("Export report…");
     connect(exportButton, &QPushButton::clicked, this, &ResultsPage::exportReportInteractively);
     auto* again = new QPushButton("Evaluate again");
-    again->setToolTip("Score every session again instead of showing the saved evaluation.");
+    runActions_ = {exportButton, again};
+    again->setProperty("readyTip", "Score every session again instead of showing the saved evaluation.");
     connect(again, &QPushButton::clicked, this, [this] {
         if (!run_.runDir.isEmpty()) openRun(run_.runDir, EvaluationRunner::Mode::Evaluate);
     });
     auto* reset = new QPushButton("Back to the validation choice");
     connect(reset, &QPushButton::clicked, this, [this] { setThresholds(chosen_); });
+    runActions_.push_back(reset);
+    enableRunActions(); // nothing to export or evaluate again before a run is shown
     auto* ratioRow = new QHBoxLayout;
     ratioRow->addWidget(ratio_, 1);
     ratioRow->addWidget(ratioLabel_);
@@ -227,9 +232,19 @@ void ResultsPage::buildUi() {
     layout->addWidget(split, 1);
 }
 
+void ResultsPage::enableRunActions() {
+    const bool ready = run_.result && !runner_->isRunning();
+    for (QPushButton* b : runActions_) {
+        b->setEnabled(ready);
+        b->setToolTip(ready ? b->property("readyTip").toString() : runner_->isRunning() ? QString("Evaluating: wait for it to finish")
+                                                               : QString("Open an evaluated run first (File › Open a run folder, or a run on the Compare page)"));
+    }
+}
+
 void ResultsPage::openRun(const QString& runDir, EvaluationRunner::Mode mode) {
     title_->setText("Opening " + runDir + " …");
     runner_->start(runDir, mode);
+    enableRunActions();
 }
 
 void ResultsPage::showRun(const EvaluatedRun& run) {

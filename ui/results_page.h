@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QWidget>
+#include <vector>
 
 #include "app/adapters/evaluation_runner.h"
 #include "app/adapters/raw_line_loader.h"
@@ -65,6 +66,9 @@ signals:
     void reportExported(const QString& htmlPath);
 
 private:
+    /// Export, Evaluate again and the reset of the thresholds: only with a run on show, not while evaluating.
+    void enableRunActions();
+    std::vector<QPushButton*> runActions_;
     void buildUi();
     void recompute();
     void fillSessions();
