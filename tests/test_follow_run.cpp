@@ -125,7 +125,7 @@ private slots:
         const QString run = workspace + "/runs/live";
         QProcess p;
         p.start(LOGBERT_CLI_PATH, QStringList{"train", demo + "/demo.yaml", "--out", run, "--no-evaluate"} + small +
-                                      QStringList{"--set", "training.num_epochs=6"});
+                                      QStringList{"--set", "training.num_epochs=12"}); // ~3 s here: several redraws (at most one a second)
         QVERIFY(p.waitForStarted());
         // The new folder appears in the list by itself, checked, and its run is followed.
         QTRY_COMPARE_WITH_TIMEOUT(page.runCount(), 1, 60000);
@@ -139,7 +139,7 @@ private slots:
         }
         QCOMPARE(p.exitCode(), 0);
         QVERIFY2(counts.size() >= 2, qPrintable(QString("the curve grew %1 times while the run trained").arg(int(counts.size()) - 1)));
-        QTRY_COMPARE_WITH_TIMEOUT(page.lossChart()->pointCount(0), 6, 10000); // one validation loss per epoch
+        QTRY_COMPARE_WITH_TIMEOUT(page.lossChart()->pointCount(0), 12, 10000); // one validation loss per epoch
         QTRY_COMPARE_WITH_TIMEOUT(page.followedCount(), 0, 10000);
     }
 };
