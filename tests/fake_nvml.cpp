@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A stand-in for NVIDIA's libnvidia-ml.so.1, built as that name for test_gpu_memory_fake_nvml:
 // two GPUs; on the first this process holds 100 MiB among 19 other processes (more than the
-// probe's first array holds, so it must ask again), on the second 28 MiB.
+// probe's first array holds, so it must ask again), on the second 28 MiB. The first is of compute
+// capability 8.0 (Ampere), the second 7.5 (Turing).
 #include <unistd.h>
 
 #include "engine/platform/nvml_abi.h"
@@ -37,6 +38,12 @@ int nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int* coun
     for (unsigned int i = 0; i < n; ++i) infos[i] = nvmlProcessInfo_v1_t{self + 1 + i, 1ull << 30};
     infos[n - 1] = nvmlProcessInfo_v1_t{self, (device->index == 0 ? 100ull : 28ull) << 20};
     *count = n;
+    return kNvmlSuccess;
+}
+int nvmlDeviceGetCudaComputeCapability(nvmlDevice_t device, int* major, int* minor) {
+    if (!initialised) return 1;
+    *major = device->index == 0 ? 8 : 7;
+    *minor = device->index == 0 ? 0 : 5;
     return kNvmlSuccess;
 }
 }

@@ -20,11 +20,14 @@ private slots:
             QCOMPARE(probe.processBytes(), std::int64_t(128) << 20);
             QVERIFY(sampler.hasGpu());
             QCOMPARE(sampler.sample().gpuBytes, std::int64_t(128) << 20);
+            // The older of the two GPUs decides training.precision: auto (no bf16 on 7.5).
+            QCOMPARE(probe.minComputeCapabilityMajor(), 7);
             return;
         }
         if (probe.available()) QSKIP("this machine has an NVIDIA GPU; the no-driver case is not testable here");
         QVERIFY(!probe.unavailableReason().empty());
         QCOMPARE(probe.processBytes(), std::int64_t(-1));
+        QCOMPARE(probe.minComputeCapabilityMajor(), 0);
         QVERIFY(!sampler.hasGpu());
         QCOMPARE(sampler.sample().gpuBytes, std::int64_t(-1));
     }

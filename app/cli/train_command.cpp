@@ -66,8 +66,9 @@ int trainCommand(const std::vector<std::string>& argv, const JobControl& job) {
         if (params.distributed.distributed())
             std::fprintf(stderr, "%d ranks (%s), %d sequences per rank and step\n", params.distributed.worldSize,
                          params.distributed.launcher.c_str(), params.config.training.batchSize);
-        std::fprintf(stderr, "device %s, %d thread%s (%s), %lld parameters, vocabulary %zu, %zu training and %zu validation sequences, %lld steps per epoch\n",
-                     s.device.c_str(), s.threads, s.threads == 1 ? "" : "s", s.threadsReason.c_str(),
+        const std::string mixed = s.precision.empty() || s.precision == "fp32" ? "" : " (" + s.precision + " autocast)";
+        std::fprintf(stderr, "device %s%s, %d thread%s (%s), %lld parameters, vocabulary %zu, %zu training and %zu validation sequences, %lld steps per epoch\n",
+                     s.device.c_str(), mixed.c_str(), s.threads, s.threads == 1 ? "" : "s", s.threadsReason.c_str(),
                      (long long)s.parameters, s.vocabularySize, s.trainSequences,
                      s.validationSequences, (long long)s.stepsPerEpoch);
         if (s.distinctTrainSequences)

@@ -251,6 +251,9 @@ const std::vector<Field>& schema() {
         {"training.device", [](RunConfig& c, const Entry& e, const std::string& k) {
              c.training.device = std::vector<std::string>{"auto", "cpu", "cuda", "mps"}[std::size_t(asChoice(e, k, {"auto", "cpu", "cuda", "mps"}))];
          }},
+        {"training.precision", [](RunConfig& c, const Entry& e, const std::string& k) {
+             c.training.precision = std::vector<std::string>{"auto", "fp32", "bf16", "fp16"}[std::size_t(asChoice(e, k, {"auto", "fp32", "bf16", "fp16"}))];
+         }},
         {"training.seed", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.seed = std::uint64_t(asInt(e, k, 0, (1LL << 53))); }},
         {"training.vhm_weight", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.vhmWeight = asFloat(e, k, {0, 1000, false, false}); }},
         {"training.weight_decay", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.weightDecay = asFloat(e, k, {0, 1, false, false}); }},
@@ -698,6 +701,7 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "mask_ratio" << YAML::Value << training.maskRatio
         << YAML::Key << "threads" << YAML::Value << (training.threads > 0 ? std::to_string(training.threads) : std::string("auto"))
         << YAML::Key << "device" << YAML::Value << Text{training.device}
+        << YAML::Key << "precision" << YAML::Value << Text{training.precision}
         << YAML::Key << "seed" << YAML::Value << training.seed
         << YAML::Key << "vhm_weight" << YAML::Value << training.vhmWeight
         << YAML::Key << "weight_decay" << YAML::Value << training.weightDecay

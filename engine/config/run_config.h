@@ -85,6 +85,7 @@ struct TrainingConfig {
     double maskRatio = 0.5;
     int threads = 0;             ///< 0: auto (engine/runtime/thread_policy.h)
     std::string device = "auto"; ///< auto | cpu | cuda | mps
+    std::string precision = "auto"; ///< auto | fp32 | bf16 | fp16 (engine/runtime/precision.h)
     std::uint64_t seed = 42;
     double vhmWeight = 0.1;      ///< alpha in loss = MLKP + alpha * VHM
     double weightDecay = 0.01;   ///< AdamW

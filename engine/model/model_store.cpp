@@ -54,7 +54,7 @@ void openArchive(torch::serialize::InputArchive& archive, const std::string& pat
     requireStateFile(path, "LogBERT model or checkpoint", kMaxArchiveBytes);
     verifyZipChecksums(path); // LibTorch checks none, and a damaged archive can crash it
     try {
-        archive.load_from(path);
+        archive.load_from(path, torch::Device(torch::kCPU)); // a file written on a GPU opens here too
     } catch (const std::exception&) {
         throw InputError(path, 0, "not a LogBERT model or checkpoint file (unreadable archive)");
     }

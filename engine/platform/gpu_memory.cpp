@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/platform/gpu_memory.h"
 
+#include <algorithm>
 #include <vector>
 
 #if defined(__linux__)
@@ -19,6 +20,7 @@ struct GpuMemoryProbe::Nvml {
     nvmlDeviceGetCount_v2_fn deviceCount = nullptr;
     nvmlDeviceGetHandleByIndex_v2_fn deviceByIndex = nullptr;
     nvmlDeviceGetComputeRunningProcesses_fn processes = nullptr;
+    nvmlDeviceGetCudaComputeCapability_fn capability = nullptr; // optional
     unsigned int devices = 0;
 };
 
@@ -36,6 +38,7 @@ GpuMemoryProbe::GpuMemoryProbe() {
     nvml->deviceByIndex = reinterpret_cast<nvmlDeviceGetHandleByIndex_v2_fn>(dlsym(library, "nvmlDeviceGetHandleByIndex_v2"));
     nvml->processes = reinterpret_cast<nvmlDeviceGetComputeRunningProcesses_fn>(
         dlsym(library, "nvmlDeviceGetComputeRunningProcesses"));
+    nvml->capability = reinterpret_cast<nvmlDeviceGetCudaComputeCapability_fn>(dlsym(library, "nvmlDeviceGetCudaComputeCapability"));
     if (!init || !nvml->shutdown || !nvml->deviceCount || !nvml->deviceByIndex || !nvml->processes) {
         reason_ = "libnvidia-ml.so.1 lacks the functions used";
         dlclose(library);
@@ -85,6 +88,19 @@ std::int64_t GpuMemoryProbe::processBytes() const {
     return total;
 }
 
+int GpuMemoryProbe::minComputeCapabilityMajor() const {
+    if (!nvml_ || !nvml_->capability) return 0;
+    int lowest = 0;
+    for (unsigned int d = 0; d < nvml_->devices; ++d) {
+        nvmlDevice_t device = nullptr;
+        int major = 0, minor = 0;
+        if (nvml_->deviceByIndex(d, &device) != kNvmlSuccess || nvml_->capability(device, &major, &minor) != kNvmlSuccess)
+            return 0;
+        lowest = lowest == 0 ? major : std::min(lowest, major);
+    }
+    return lowest;
+}
+
 #else // macOS and others: unified memory, already in the resident figure
 
 struct GpuMemoryProbe::Nvml {};
@@ -92,6 +108,7 @@ GpuMemoryProbe::GpuMemoryProbe() : reason_("GPU memory is part of resident memor
 GpuMemoryProbe::~GpuMemoryProbe() = default;
 bool GpuMemoryProbe::available() const { return false; }
 std::int64_t GpuMemoryProbe::processBytes() const { return -1; }
+int GpuMemoryProbe::minComputeCapabilityMajor() const { return 0; }
 
 #endif
 

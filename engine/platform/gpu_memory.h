@@ -24,6 +24,9 @@ public:
     const std::string& unavailableReason() const { return reason_; }
     /// Bytes of GPU memory used by this process over all GPUs; -1 when unknown.
     std::int64_t processBytes() const;
+    /// The lowest CUDA compute capability (major) of the GPUs NVML sees; 0 when unknown. (NVML
+    /// ignores CUDA_VISIBLE_DEVICES, so this is every GPU's, the safe side for a bf16 default.)
+    int minComputeCapabilityMajor() const;
 
 private:
     struct Nvml;

@@ -19,6 +19,7 @@ typedef int (*nvmlDeviceGetCount_v2_fn)(unsigned int* count);
 typedef int (*nvmlDeviceGetHandleByIndex_v2_fn)(unsigned int index, nvmlDevice_t* device);
 typedef int (*nvmlDeviceGetComputeRunningProcesses_fn)(nvmlDevice_t device, unsigned int* count,
                                                        nvmlProcessInfo_v1_t* infos);
+typedef int (*nvmlDeviceGetCudaComputeCapability_fn)(nvmlDevice_t device, int* major, int* minor);
 }
 
 /// NVML results: 0 is success; NVML_ERROR_INSUFFICIENT_SIZE asks for a larger array.

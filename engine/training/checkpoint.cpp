@@ -8,6 +8,8 @@
 
 #include "engine/core/errors.h"
 #include "engine/model/model_store.h"
+#include "engine/runtime/torch_compat.h"
+#include "engine/training/optimizer_state.h"
 
 namespace logbert {
 
@@ -23,16 +25,30 @@ bool isVector(const torch::Tensor& t, torch::ScalarType type, std::int64_t size)
     return t.defined() && t.dim() == 1 && t.scalar_type() == type && t.size(0) == size;
 }
 
+torch::Device deviceOf(LogBert& model) {
+    const auto params = model->parameters();
+    return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+}
+
+/// Dropout on a GPU draws from its CUDA generator: a resume there restores it too. A checkpoint
+/// read on another kind of device keeps only the CPU generator's state (the masks).
+void restoreCudaRng(const torch::Tensor& state, torch::Device device) {
+    if (!state.defined() || !device.is_cuda()) return;
+    at::Generator generator = compat::cudaGenerator(device.index());
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(state);
+}
+
 
 } // namespace
 
-void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::Optimizer& optimizer,
+void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::AdamW& optimizer,
                     const TrainingProgress& p, const torch::Tensor& centre, const torch::Tensor& centreSum) {
     torch::serialize::OutputArchive archive, weights, optimizerState;
     writeModel(weights, model);
-    optimizer.save(optimizerState);
+    writeAdamWState(optimizerState, optimizer);
     archive.write("model", weights);
-    archive.write("optimizer", optimizerState);
+    archive.write("adamw", optimizerState);
     archive.write("progress", torch::tensor({p.step, std::int64_t(p.epoch), p.batchInEpoch, std::int64_t(p.bestEpoch),
                                              std::int64_t(p.badEpochs), std::int64_t(p.centreReady),
                                              std::int64_t(p.stoppedEarly)}));
@@ -47,18 +63,23 @@ void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::Optim
     }
     archive.write("centre", centre.detach().cpu());
     archive.write("centre_sum", centreSum.detach().cpu());
+    if (p.lossScale > 0) archive.write("loss_scale", torch::tensor({p.lossScale, double(p.lossScaleGrowth)}, torch::kFloat64));
     archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+    const torch::Device device = deviceOf(model);
+    if (device.is_cuda()) archive.write("rng_cuda", compat::cudaGenerator(device.index()).get_state());
     saveArchiveAtomically(archive, path);
 }
 
-void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::Optimizer& optimizer,
+void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::AdamW& optimizer,
                     TrainingProgress& p, torch::Tensor& centre, torch::Tensor& centreSum) {
     torch::serialize::InputArchive archive;
     openArchive(archive, path);
     readingArchive(path, "malformed checkpoint", [&] {
-        torch::serialize::InputArchive weights, optimizerState;
+        torch::serialize::InputArchive weights, adamState, legacyState;
         torch::Tensor progress, progressF, centreRead, sumRead, rng;
-        require(archive.try_read("model", weights) && archive.try_read("optimizer", optimizerState) &&
+        // "adamw": this project's layout; "optimizer": LibTorch's own, in checkpoints before it.
+        const bool ownLayout = archive.try_read("adamw", adamState);
+        require(archive.try_read("model", weights) && (ownLayout || archive.try_read("optimizer", legacyState)) &&
                     archive.try_read("progress", progress) && archive.try_read("progress_f", progressF) &&
                     archive.try_read("centre", centreRead) && archive.try_read("centre_sum", sumRead) &&
                     archive.try_read("rng", rng),
@@ -82,6 +103,14 @@ void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::Optim
                                                     epochRows.max().item<std::int64_t>() < (std::int64_t(1) << 32))),
                     path, "the epoch's remaining rows have an unexpected layout");
         require(rng.defined() && rng.scalar_type() == torch::kUInt8, path, "RNG state is not a byte tensor");
+        torch::Tensor rngCuda, lossScale;
+        if (archive.try_read("rng_cuda", rngCuda))
+            require(rngCuda.defined() && rngCuda.scalar_type() == torch::kUInt8, path, "CUDA RNG state is not a byte tensor");
+        if (archive.try_read("loss_scale", lossScale)) {
+            require(isVector(lossScale, torch::kFloat64, 2), path, "the fp16 loss scale has an unexpected layout");
+            auto s = lossScale.accessor<double, 1>();
+            require(std::isfinite(s[0]) && s[0] > 0 && s[1] >= 0 && s[1] < 1e12, path, "absurd fp16 loss scale");
+        }
         auto i = progress.accessor<std::int64_t, 1>();
         auto f = progressF.accessor<double, 1>();
         for (std::int64_t k = 0; k < kProgressFields; ++k) require(i[k] >= 0 && i[k] <= (std::int64_t(1) << 40), path, "negative or absurd progress");
@@ -90,12 +119,20 @@ void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::Optim
         readModel(weights, model, path); // checks every name and shape before copying anything
         require(isVector(centreRead, torch::kFloat32, hidden) && isVector(sumRead, torch::kFloat64, hidden),
                 path, "the hypersphere centre does not have the model's hidden size " + std::to_string(hidden));
-        readingArchive(path, "optimizer state does not fit this model", [&] { optimizer.load(optimizerState); });
+        if (ownLayout) {
+            readAdamWState(adamState, optimizer, path);
+        } else {
+            readingArchive(path, "optimizer state does not fit this model", [&] { optimizer.load(legacyState); });
+            moveOptimizerStateToParameters(optimizer);
+        }
         at::Generator generator = at::detail::getDefaultCPUGenerator(); // a handle: shares the state
         {
             std::lock_guard<std::mutex> lock(generator.mutex());
             generator.set_state(rng);
         }
+        readingArchive(path, "CUDA RNG state does not fit this device", [&] { restoreCudaRng(rngCuda, deviceOf(model)); });
+        p.lossScale = lossScale.defined() ? lossScale[0].item<double>() : 0;
+        p.lossScaleGrowth = lossScale.defined() ? std::int64_t(lossScale[1].item<double>()) : 0;
         p.step = i[0];
         p.epoch = int(i[1]);
         p.batchInEpoch = i[2];

@@ -37,15 +37,21 @@ struct TrainingProgress {
     /// When a resume changed the global batch mid-epoch, the rows still to train in that epoch, in
     /// order, cut into globalBatch-sized steps; empty when the epoch follows lengthBatches().
     std::vector<std::uint32_t> epochRows;
+    /// fp16 training's dynamic loss scale and its steps since the last overflow (0: not fp16).
+    double lossScale = 0;
+    std::int64_t lossScaleGrowth = 0;
 };
 
-/// Writes model, optimizer, progress, hypersphere centre and the CPU RNG state atomically.
-void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::Optimizer& optimizer,
+/// Writes model, optimizer, progress, hypersphere centre and the RNG states (CPU, and CUDA when
+/// the model is there) atomically. Every tensor is written from the CPU, so that a checkpoint of a
+/// GPU run resumes on a CPU and the other way round.
+void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::AdamW& optimizer,
                     const TrainingProgress& progress, const torch::Tensor& centre, const torch::Tensor& centreSum);
 
-/// Reads a checkpoint into `model` and `optimizer` and restores the CPU RNG. Throws InputError
-/// naming `path` when anything is missing, malformed or of another model size.
-void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::Optimizer& optimizer,
+/// Reads a checkpoint into `model` and `optimizer` (onto the model's device, wherever it was
+/// written) and restores the RNGs. Throws InputError naming `path` when anything is missing,
+/// malformed or of another model size.
+void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::AdamW& optimizer,
                     TrainingProgress& progress, torch::Tensor& centre, torch::Tensor& centreSum);
 
 } // namespace logbert

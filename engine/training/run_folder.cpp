@@ -59,6 +59,7 @@ void RunInfo::save(const std::string& runDir) const {
     j.beginObject()
         .field("status", status)
         .field("device", device)
+        .field("precision", precision)
         .field("threads", threads)
         .field("threads_reason", threadsReason)
         .field("world_size", worldSize)
@@ -112,6 +113,7 @@ RunInfo RunInfo::load(const std::string& runDir) {
     };
     get("status", info.status);
     get("device", info.device);
+    get("precision", info.precision);
     get("threads", info.threads);
     get("threads_reason", info.threadsReason);
     get("world_size", info.worldSize);

@@ -38,6 +38,7 @@ RunConfig loadRunFolderConfig(const std::string& runDir);
 struct RunInfo {
     std::string status = "new"; ///< new | training | cancelled | trained | failed
     std::string device;
+    std::string precision;     ///< fp32 | bf16 | fp16 ("" in runs of earlier versions: fp32)
     int threads = 0;
     std::string threadsReason; ///< why that many: a setting, or what auto measured
     /// Data-parallel training: ranks of the last session (1: one process), their backend, and the

@@ -22,10 +22,13 @@
 #include "engine/model/logbert_model.h"
 #include "engine/model/model_flops.h"
 #include "engine/model/model_store.h"
+#include "engine/platform/gpu_memory.h"
 #include "engine/platform/process_memory.h"
+#include "engine/runtime/precision.h"
 #include "engine/runtime/thread_policy.h"
 #include "engine/runtime/torch_runtime.h"
 #include "engine/training/checkpoint.h"
+#include "engine/training/mixed_precision.h"
 #include "engine/training/rank_group.h"
 #include "engine/training/run_lock.h"
 #include "engine/training/run_folder.h"
@@ -88,8 +91,14 @@ void writeTemplates(const std::string& path, const Dataset& d) {
 
 } // namespace
 
+/// training.precision on the device this process trains on (engine/runtime/precision.h).
+std::string choosePrecision(const TrainingConfig& tc, const std::string& device) {
+    const bool cuda = device.rfind("cuda", 0) == 0;
+    return resolvePrecision(tc.precision, device, cuda ? GpuMemoryProbe().minComputeCapabilityMajor() : 0);
+}
+
 void validateTrainingConfig(const RunConfig& config) {
-    resolveDevice(config.training.device);
+    choosePrecision(config.training, resolveDevice(config.training.device));
     if (!config.training.initFrom.empty()) {
         std::error_code ec;
         if (!fs::exists(runFilePath(config.training.initFrom, run_files::kModel), ec))
@@ -107,6 +116,8 @@ struct TrainingJob::Impl {
     std::unique_ptr<LogBert> model;
     std::unique_ptr<torch::optim::AdamW> optimizer;
     torch::Device device{torch::kCPU};
+    std::string precision = "fp32"; // fp32 | bf16 | fp16: autocast of the forward pass and losses
+    LossScaler scaler{false};       // fp16 only
     torch::Tensor centre;    // what VHM pulls towards: last epoch's mean h_DIST (running mean in epoch 1)
     torch::Tensor centreSum; // this epoch's sum of h_DIST (float64)
     double centreCount = 0;
@@ -177,6 +188,7 @@ struct TrainingJob::Impl {
         p.worldSize = worldSize;
         p.globalBatch = globalBatch();
         p.epochRows = planRows;
+        if (scaler.enabled()) p.lossScale = scaler.scale(), p.lossScaleGrowth = scaler.cleanSteps();
         // The rows up to here on disk first: if we die before the checkpoint lands, the older
         // checkpoint plus newer rows is repaired on resume by dropping the rows past its step.
         if (metricsFile) metricsFile->sync();
@@ -207,6 +219,7 @@ struct TrainingJob::Impl {
         sumLoss = p.intervalSums[0], sumMlkp = p.intervalSums[1], sumVhm = p.intervalSums[2];
         intervalSteps = std::int64_t(p.intervalSums[3]);
         centre = centre.to(device);
+        if (scaler.enabled() && p.lossScale > 0) scaler = LossScaler(true, p.lossScale, p.lossScaleGrowth);
         savedLayout = std::move(p);
     }
 
@@ -299,6 +312,7 @@ struct TrainingJob::Impl {
         torch::Tensor centrePart = torch::zeros({params.config.model.hiddenSize}, torch::kFloat64);
         double rowWeight = 0, maskWeight = 0;
         if (!none) {
+            AutocastScope autocast(precision, device);
             hidden = (*model)->forward(t.tokens, t.padding);
             dist = hidden.select(1, 0);
             torch::NoGradGuard noGrad;
@@ -325,6 +339,7 @@ struct TrainingJob::Impl {
         // Epoch 1 has no finished pass yet: its centre is the running mean so far.
         torch::Tensor loss, mlkpPart, vhmPart;
         if (!none) {
+            AutocastScope autocast(precision, device);
             torch::Tensor target = centreReady ? centre : (centreSum / centreCount).to(torch::kFloat32).to(device);
             // This rank's share of the global means (exactly the means in one process).
             mlkpPart = maskedKeyLoss((*model)->maskedLogits(hidden, t.maskedIndex), t) *
@@ -335,7 +350,7 @@ struct TrainingJob::Impl {
         lap(out.phases.loss);
 
         optimizer->zero_grad();
-        if (!none) loss.backward();
+        if (!none) scaler.scaled(loss).backward();
         if (group) {
             const auto parameters = (*model)->parameters();
             if (none)
@@ -347,9 +362,13 @@ struct TrainingJob::Impl {
         } else {
             out.loss = loss.item<double>(), out.mlkp = mlkpPart.item<double>(), out.vhm = vhmPart.item<double>();
         }
-        if (tc.gradClip > 0) torch::nn::utils::clip_grad_norm_((*model)->parameters(), tc.gradClip);
+        // fp16: gradients back to their true size (after the all-reduce, so every rank sees the
+        // same overflow and skips the same step).
+        const bool finite = scaler.unscale((*model)->parameters());
+        if (finite && tc.gradClip > 0) torch::nn::utils::clip_grad_norm_((*model)->parameters(), tc.gradClip);
         lap(out.phases.backward);
-        optimizer->step();
+        if (finite) optimizer->step();
+        scaler.update(finite);
         lap(out.phases.optimizer);
 
         for (auto r : rows) out.flops += flopCounter->sequence(std::int64_t(trainSeq[r].tokens.size()) + 1);
@@ -489,6 +508,8 @@ TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
 
 void TrainingJob::Impl::joinRanks() {
     device = torch::Device(resolveDevice(params.config.training.device));
+    precision = choosePrecision(params.config.training, device.str());
+    scaler = LossScaler(precision == "fp16");
     if (!params.distributed.distributed()) return;
     // One GPU per rank of a machine, as torchrun's LOCAL_RANK says.
     if (device.is_cuda()) device = torch::Device(torch::kCUDA, torch::DeviceIndex(params.distributed.localRank % std::max<int>(1, int(torch::cuda::device_count()))));
@@ -723,6 +744,7 @@ void TrainingJob::Impl::announceSetup(const ThreadChoice& threads) {
     const TrainingConfig& tc = c.training;
     info.status = "training";
     info.device = device.str();
+    info.precision = precision;
     info.threads = threads.threads;
     info.threadsReason = threads.reason;
     info.worldSize = worldSize;
@@ -739,6 +761,7 @@ void TrainingJob::Impl::announceSetup(const ThreadChoice& threads) {
     if (callbacks.onSetup) {
         TrainingSetup setup;
         setup.device = info.device;
+        setup.precision = precision;
         setup.threads = threads.threads;
         setup.threadsReason = threads.reason;
         setup.parameters = info.parameters;

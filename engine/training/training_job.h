@@ -18,6 +18,7 @@ namespace logbert {
 /// Reported once the data is read and the model is built, before the first step.
 struct TrainingSetup {
     std::string device;
+    std::string precision;             ///< fp32 | bf16 | fp16 (training.precision resolved)
     int threads = 0;
     std::string threadsReason;         ///< why that many (engine/runtime/thread_policy.h)
     std::int64_t parameters = 0;
