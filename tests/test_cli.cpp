@@ -152,7 +152,7 @@ private slots:
     void infoNamesAnOptimizedBlas() {
         Result r = run({"info"});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains("LibTorch 1.") && r.out.contains("presets: full mid test"), qPrintable(r.out));
+        QVERIFY2(QRegularExpression("LibTorch \\d+\\.\\d+").match(r.out).hasMatch() && r.out.contains("presets: full mid test"), qPrintable(r.out));
         // OpenBLAS is a required dependency: the reference BLAS would make training ~25x slower.
         QVERIFY2(r.out.contains("BLAS: ") && !r.out.contains("reference BLAS"), qPrintable(r.out));
     }

@@ -90,4 +90,22 @@ inline bool cudaAutocastEnabled() {
 #endif
 }
 
+namespace detail {
+template <typename Options>
+auto setTcpStoreLibuv(Options& options, bool on, int) -> decltype(options.useLibUV = on, true) {
+    options.useLibUV = on;
+    return true;
+}
+template <typename Options>
+bool setTcpStoreLibuv(Options&, bool, long) { return false; }
+} // namespace detail
+
+/// c10d's TCPStore asks for its libuv server by default from 2.4 on, which LibTorch builds
+/// without libuv (Debian 13's 2.6) refuse ("use_libuv was requested but PyTorch was build
+/// without libuv support"). Turns it off; false when this LibTorch has no such option (1.13).
+template <typename TcpStoreOptions>
+bool disableTcpStoreLibuv(TcpStoreOptions& options) {
+    return detail::setTcpStoreLibuv(options, false, 0);
+}
+
 } // namespace logbert::compat

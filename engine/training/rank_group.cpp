@@ -30,6 +30,8 @@ void RankGroup::barrier(const std::string&) {}
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+#include "engine/runtime/torch_compat.h"
+
 namespace logbert {
 namespace {
 
@@ -86,7 +88,12 @@ RankGroup::RankGroup(const DistributedEnv& env, const std::string& backend, doub
         options.numWorkers = std::size_t(env.worldSize);
         options.waitWorkers = true;
         options.timeout = timeout;
-        impl_->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddress, options);
+        try {
+            impl_->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddress, options);
+        } catch (const std::exception& e) {
+            if (std::string(e.what()).find("libuv") == std::string::npos || !compat::disableTcpStoreLibuv(options)) throw;
+            impl_->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddress, options);
+        }
         // As torch.distributed's env:// rendezvous does under torchrun's agent.
         if (env.agentStore)
             impl_->store = c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::to_string(env.restartAttempt), impl_->store);
