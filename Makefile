@@ -26,7 +26,7 @@ build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(if $(CTEST_R),-R '$(CTEST_R)')
 
 # The workbench on the demo dataset. Without a display (SSH, containers) it says so and runs the
 # same pipeline headless with the CLI instead: demo data, dataset, a short training, evaluation.
