@@ -333,6 +333,11 @@ private slots:
                            "--set", "training.num_epochs=1", "--set", "training.threads=1"});
         QVERIFY(p.waitForFinished(300000));
         const QString err = QString::fromUtf8(p.readAllStandardError());
+        // Debian 13's torchrun (python3-torch 2.6) fails in its own agent, before any worker
+        // starts: its TCPStore asks for the libuv server its LibTorch was built without.
+        if (p.exitCode() != 0 && err.contains("use_libuv was requested but PyTorch was build without libuv support") &&
+            err.contains("torch/distributed/elastic/rendezvous"))
+            QSKIP("SKIP: this torchrun cannot rendezvous (its PyTorch lacks libuv but asks for it); logbert train --nproc is tested instead");
         QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, qPrintable(err.right(800)));
         QVERIFY2(err.contains("2 ranks (torchrun)"), qPrintable(err.right(800)));
         const RunInfo info = RunInfo::load(out.toStdString());
