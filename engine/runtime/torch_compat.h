@@ -73,12 +73,17 @@ inline at::Generator cudaGenerator(c10::DeviceIndex index) {
 }
 
 /// Autocast on CUDA: 2.4 made the calls take the device type and deprecated the CUDA-only ones.
-inline void setCudaAutocast(bool enabled, at::ScalarType dtype) {
+inline void setCudaAutocastDtype(at::ScalarType dtype) {
 #if LOGBERT_TORCH_AT_LEAST(2, 4)
     at::autocast::set_autocast_dtype(at::kCUDA, dtype);
-    at::autocast::set_autocast_enabled(at::kCUDA, enabled);
 #else
     at::autocast::set_autocast_gpu_dtype(dtype);
+#endif
+}
+inline void setCudaAutocastEnabled(bool enabled) {
+#if LOGBERT_TORCH_AT_LEAST(2, 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, enabled);
+#else
     at::autocast::set_enabled(enabled);
 #endif
 }

@@ -63,7 +63,7 @@ void saveCheckpoint(const std::string& path, LogBert& model, torch::optim::AdamW
     }
     archive.write("centre", centre.detach().cpu());
     archive.write("centre_sum", centreSum.detach().cpu());
-    if (p.lossScale > 0) archive.write("loss_scale", torch::tensor({p.lossScale, double(p.lossScaleGrowth)}, torch::kFloat64));
+    if (p.lossScale > 0) archive.write("loss_scale", torch::tensor({p.lossScale, double(p.lossScaleCleanSteps)}, torch::kFloat64));
     archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
     const torch::Device device = deviceOf(model);
     if (device.is_cuda()) archive.write("rng_cuda", compat::cudaGenerator(device.index()).get_state());
@@ -132,7 +132,7 @@ void loadCheckpoint(const std::string& path, LogBert& model, torch::optim::AdamW
         }
         readingArchive(path, "CUDA RNG state does not fit this device", [&] { restoreCudaRng(rngCuda, deviceOf(model)); });
         p.lossScale = lossScale.defined() ? lossScale[0].item<double>() : 0;
-        p.lossScaleGrowth = lossScale.defined() ? std::int64_t(lossScale[1].item<double>()) : 0;
+        p.lossScaleCleanSteps = lossScale.defined() ? std::int64_t(lossScale[1].item<double>()) : 0;
         p.step = i[0];
         p.epoch = int(i[1]);
         p.batchInEpoch = i[2];

@@ -39,7 +39,7 @@ struct TrainingProgress {
     std::vector<std::uint32_t> epochRows;
     /// fp16 training's dynamic loss scale and its steps since the last overflow (0: not fp16).
     double lossScale = 0;
-    std::int64_t lossScaleGrowth = 0;
+    std::int64_t lossScaleCleanSteps = 0;
 };
 
 /// Writes model, optimizer, progress, hypersphere centre and the RNG states (CPU, and CUDA when

@@ -11,7 +11,8 @@ AutocastScope::AutocastScope(const std::string& precision, const torch::Device& 
     if (!device.is_cuda() || (precision != "bf16" && precision != "fp16")) return;
     active_ = true;
     wasEnabled_ = compat::cudaAutocastEnabled();
-    compat::setCudaAutocast(true, precision == "bf16" ? at::kBFloat16 : at::kHalf);
+    compat::setCudaAutocastDtype(precision == "bf16" ? at::kBFloat16 : at::kHalf);
+    compat::setCudaAutocastEnabled(true);
     at::autocast::increment_nesting();
 }
 
@@ -19,7 +20,7 @@ AutocastScope::~AutocastScope() {
     if (!active_) return;
     // The casts of the weights are cached for the scope's life; drop them with the outermost one.
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-    compat::setCudaAutocast(wasEnabled_, at::kHalf);
+    compat::setCudaAutocastEnabled(wasEnabled_);
 }
 
 LossScaler::LossScaler(bool enabled, double scale, std::int64_t cleanSteps)

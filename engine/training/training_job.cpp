@@ -89,13 +89,13 @@ void writeTemplates(const std::string& path, const Dataset& d) {
     file.commit();
 }
 
-} // namespace
-
 /// training.precision on the device this process trains on (engine/runtime/precision.h).
 std::string choosePrecision(const TrainingConfig& tc, const std::string& device) {
     const bool cuda = device.rfind("cuda", 0) == 0;
     return resolvePrecision(tc.precision, device, cuda ? GpuMemoryProbe().minComputeCapabilityMajor() : 0);
 }
+
+} // namespace
 
 void validateTrainingConfig(const RunConfig& config) {
     choosePrecision(config.training, resolveDevice(config.training.device));
@@ -188,7 +188,7 @@ struct TrainingJob::Impl {
         p.worldSize = worldSize;
         p.globalBatch = globalBatch();
         p.epochRows = planRows;
-        if (scaler.enabled()) p.lossScale = scaler.scale(), p.lossScaleGrowth = scaler.cleanSteps();
+        if (scaler.enabled()) p.lossScale = scaler.scale(), p.lossScaleCleanSteps = scaler.cleanSteps();
         // The rows up to here on disk first: if we die before the checkpoint lands, the older
         // checkpoint plus newer rows is repaired on resume by dropping the rows past its step.
         if (metricsFile) metricsFile->sync();
@@ -219,7 +219,7 @@ struct TrainingJob::Impl {
         sumLoss = p.intervalSums[0], sumMlkp = p.intervalSums[1], sumVhm = p.intervalSums[2];
         intervalSteps = std::int64_t(p.intervalSums[3]);
         centre = centre.to(device);
-        if (scaler.enabled() && p.lossScale > 0) scaler = LossScaler(true, p.lossScale, p.lossScaleGrowth);
+        if (scaler.enabled() && p.lossScale > 0) scaler = LossScaler(true, p.lossScale, p.lossScaleCleanSteps);
         savedLayout = std::move(p);
     }
 
