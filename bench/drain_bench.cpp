@@ -3,8 +3,10 @@
 //  1. the demo generator scaled to N lines (default 2 M), phase by phase
 //     (read; + format match; + masking; + Drain; + sessions/labels/splits);
 //  2. the masking step on RE2 against std::regex;
-//  3. every loghub 2k sample (steady state: the file parsed repeatedly by one parser).
-// usage: drain_bench [--lines N] [--datasets DIR]
+//  3. every loghub 2k sample (steady state: the file parsed repeatedly by one parser);
+//  4. Drain's worst case: N distinct two-word messages, every one a new template in one leaf
+//     (issue 13), with the leaf index and with the plain scan.
+// usage: drain_bench [--lines N] [--datasets DIR] [--distinct-only]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +23,7 @@
 #include "engine/data/dataset.h"
 #include "engine/demo/demo_generator.h"
 #include "engine/io/line_reader.h"
+#include "engine/parsing/drain.h"
 #include "engine/parsing/masker.h"
 #include "engine/parsing/raw_log_parser.h"
 
@@ -49,6 +52,53 @@ void row(const char* what, std::uint64_t lines, double s) {
 }
 
 const BuiltinFormat& hdfs() { return *findBuiltinFormat("hdfs"); }
+
+/// Letters only (a digit would send the token down the `<*>` branch at once).
+std::string letters(std::size_t i) {
+    std::string s;
+    do {
+        s += char('a' + i % 26);
+        i /= 26;
+    } while (i);
+    return s;
+}
+
+/// One row of section 4, in a child process so that each row's peak RSS is its own.
+void distinctMessagesRow(std::size_t n, bool indexed) {
+    std::fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        DrainOptions o{hdfs().depth, hdfs().similarity, 100, {}};
+        if (!indexed) o.indexLeafAfter = std::size_t(-1);
+        Drain drain(o);
+        std::string message;
+        auto t = Clock::now();
+        for (std::size_t i = 0; i < n; ++i) {
+            message = "x" + letters(i) + " y" + letters((i * 7919) % n);
+            drain.add(message);
+        }
+        const double s = seconds(t);
+        std::printf("| %9zu | %-10s | %9zu | %8.2f | %10.0f | %8.1f |\n", n, indexed ? "leaf index" : "scan",
+                    drain.templateCount(), s, double(n) / s, peakRssMiB());
+        std::fflush(stdout);
+        std::_Exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+}
+
+void distinctMessagesSection() {
+    std::printf("\nDrain's worst case: N distinct two-word messages (HDFS settings: each is a new template, "
+                "all but 99 in one leaf; 1 thread):\n");
+    std::printf("| %9s | %-10s | %9s | %8s | %10s | %8s |\n", "messages", "search", "templates", "seconds",
+                "lines/s", "peak MiB");
+    std::printf("|----------:|------------|----------:|---------:|-----------:|---------:|\n");
+    for (std::size_t n : {std::size_t(12'500), std::size_t(50'000)}) {
+        distinctMessagesRow(n, false);
+        distinctMessagesRow(n, true);
+    }
+    for (std::size_t n : {std::size_t(200'000), std::size_t(1'000'000)}) distinctMessagesRow(n, true);
+}
 
 #ifdef LOGBERT_BENCH_HYPERSCAN
 /// Hyperscan masking: one database per regex (they apply in order), start-of-match mode, then a
@@ -111,9 +161,15 @@ int main(int argc, char** argv) {
     std::string datasets;
     if (const char* env = std::getenv("LOGBERT_DATASETS")) datasets = env;
     if (datasets.empty()) datasets = std::string(LOGBERT_SOURCE_DIR) + "/../shared/datasets";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--lines")) targetLines = std::size_t(std::atoll(argv[i + 1]));
-        else if (!std::strcmp(argv[i], "--datasets")) datasets = argv[i + 1];
+    bool distinctOnly = false;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--distinct-only")) distinctOnly = true;
+        else if (i + 1 < argc && !std::strcmp(argv[i], "--lines")) targetLines = std::size_t(std::atoll(argv[++i]));
+        else if (i + 1 < argc && !std::strcmp(argv[i], "--datasets")) datasets = argv[++i];
+    }
+    if (distinctOnly) {
+        distinctMessagesSection();
+        return 0;
     }
 
     // Generate in a child process, so that the generator's memory does not count in peak RSS.
@@ -235,6 +291,7 @@ int main(int argc, char** argv) {
         {"OpenSSH", "openssh"}, {"Apache", "apache"}, {"HPC", "hpc"}, {"Proxifier", "proxifier"}};
     if (!fs::is_directory(datasets + "/loghub_2k")) {
         std::printf("\nSKIP loghub 2k samples: %s/loghub_2k not found\n", datasets.c_str());
+        distinctMessagesSection();
         return 0;
     }
     std::printf("\nloghub 2k samples, each parsed 50 times by one parser (steady state, 1 thread):\n");
@@ -251,5 +308,6 @@ int main(int argc, char** argv) {
         std::printf("| %-9s | %9.0f | %5zu |\n", name, double(parser.linesRead() - before) / s0, f.masks.size());
     }
     std::printf("\npeak RSS of this process: %.1f MiB\n", peakRssMiB());
+    distinctMessagesSection();
     return 0;
 }

@@ -159,7 +159,9 @@ private slots:
     void followsATrainingProcessToTheEnd() {
         const QString run = dir.filePath("followed");
         QProcess p;
-        p.start(LOGBERT_CLI_PATH, QStringList{"train", demo + "/demo.yaml", "--out", run} + small);
+        // Epochs enough to outlast the resource sampler's first 1-second interval.
+        p.start(LOGBERT_CLI_PATH, QStringList{"train", demo + "/demo.yaml", "--out", run} + small +
+                                      QStringList{"--set", "training.num_epochs=8"});
         QVERIFY(p.waitForStarted());
         const qint64 pid = p.processId();
         RunFolderTail tail(run.toStdString());
@@ -194,7 +196,7 @@ private slots:
         QVERIFY2(landed, "the evaluation that `train` ran never landed");
         QCOMPARE(tail.activity().state, RunActivity::State::Finished);
         QCOMPARE(QString::fromStdString(tail.activity().text()),
-                 QString("finished: 3 epochs, %1 steps · evaluated").arg(tail.activity().info.steps));
+                 QString("finished: 8 epochs, %1 steps · evaluated").arg(tail.activity().info.steps));
         // The follower ends with exactly the rows of the finished files, having read each byte once.
         const MetricsLog onDisk = MetricsLog::load((run + "/metrics.csv").toStdString());
         QCOMPARE(record(tail.metrics()), record(onDisk.rows()));

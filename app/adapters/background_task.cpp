@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/adapters/background_task.h"
 
+#include "engine/core/failure_message.h"
+
 #include <QMetaObject>
 
 #include "engine/core/errors.h"
@@ -30,7 +32,7 @@ void BackgroundTask::start(Work work) {
         } catch (const Cancelled&) {
             error = "cancelled";
         } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
+            error = QString::fromStdString(failureMessage(e));
         }
         mailbox_->post([this, done, error] { // running_ belongs to the GUI thread
             running_ = false;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/adapters/format_preview.h"
 
+#include "engine/core/failure_message.h"
+
 #include <algorithm>
 
 #include "engine/io/file_list.h"
@@ -44,7 +46,7 @@ FormatPreview previewFormat(const QString& formatText, const QString& input, int
             preview.rows << r;
         }
     } catch (const std::exception& e) {
-        preview.error = QString::fromUtf8(e.what());
+        preview.error = QString::fromStdString(failureMessage(e));
     }
     return preview;
 }

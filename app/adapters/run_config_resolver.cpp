@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/adapters/run_config_resolver.h"
 
+#include "engine/core/failure_message.h"
+
 #include "engine/config/presets.h"
 #include "engine/io/atomic_file.h"
 
@@ -22,7 +24,7 @@ std::optional<RunConfig> resolveRunConfig(const QString& preset, const QString& 
         if (!path.empty()) (isRunFile(path) ? s.runFile : s.dataFile) = path; // its model and training settings count
         return loadRunConfig(s);
     } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
+        error = QString::fromStdString(failureMessage(e));
         return std::nullopt;
     }
 }
@@ -34,7 +36,7 @@ std::optional<RunConfig> writeDataConfig(const QString& path, const QString& yam
         s.dataFile = path.toStdString();
         return loadRunConfig(s);
     } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
+        error = QString::fromStdString(failureMessage(e));
         return std::nullopt;
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/adapters/run_summaries.h"
 
+#include "engine/core/failure_message.h"
+
 #include "engine/training/run_folder.h"
 
 namespace logbert::gui {
@@ -15,7 +17,7 @@ std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error, 
     try {
         return loadRunSummary(runDir.toStdString(), withLogs);
     } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
+        error = QString::fromStdString(failureMessage(e));
         return std::nullopt;
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/adapters/training_runner.h"
 
+#include "engine/core/failure_message.h"
+
 #include <QMetaObject>
 
 #include "engine/core/errors.h"
@@ -72,7 +74,7 @@ void TrainingRunner::start(const TrainingParams& params) {
         } catch (const Cancelled&) {
             summary.cancelled = true;
         } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
+            error = QString::fromStdString(failureMessage(e));
         }
         // running_ belongs to the GUI thread: update it there, then report.
         mailbox_->post([this, error, summary] {

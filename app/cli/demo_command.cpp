@@ -6,6 +6,7 @@
 #include "app/cli/commands.h"
 #include "engine/core/errors.h"
 #include "engine/demo/demo_generator.h"
+#include "engine/io/created_directory.h"
 #include "engine/io/output_guard.h"
 
 namespace logbert::cli {
@@ -19,7 +20,9 @@ int demoCommand(const std::vector<std::string>& argv, const JobControl& job) {
     options.seed = std::uint64_t(args.integer("--seed", 7, 0, 1LL << 53));
     options.anomalyRatio = args.number("--anomaly-ratio", 0.03, 0.0, 1.0);
     const auto started = std::chrono::steady_clock::now();
+    CreatedDirectory out(args.positionals().front()); // gone again when interrupted
     DemoSummary s = writeDemoDataset(args.positionals().front(), options, job);
+    out.keep();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::printf("demo dataset: %zu lines, %zu sessions (%zu anomalous: %zu with a new key, %zu with known keys "
                 "in a wrong order or count) in %.2f s\n  %s\n  %s\n  %s\n  %s\n",

@@ -11,6 +11,8 @@
 
 #include "app/cli/commands.h"
 #include "engine/core/errors.h"
+#include "engine/core/failure_message.h"
+#include "engine/io/exit_cleanup.h"
 #include "engine/platform/blas_check.h"
 
 namespace {
@@ -18,7 +20,10 @@ namespace {
 std::atomic<bool> g_cancel{false};
 
 extern "C" void onInterrupt(int) {
-    if (g_cancel.exchange(true)) std::_Exit(130); // second Ctrl-C: stop now
+    if (g_cancel.exchange(true)) { // second Ctrl-C: stop now, removing what was half written
+        logbert::ExitCleanup::removeRegisteredPaths();
+        std::_Exit(130);
+    }
 }
 
 /// One command's usage lines and what it does; `logbert CMD --help` prints its entry.
@@ -111,13 +116,10 @@ int main(int argc, char** argv) {
     } catch (const logbert::Cancelled&) {
         std::cerr << "logbert " << command << ": interrupted\n";
         return 130;
-    } catch (const std::bad_alloc&) {
-        std::cerr << "logbert " << command << ": out of memory\n";
-        return 1;
     } catch (const std::exception& e) {
-        // One line: LibTorch's errors carry a backtrace after the first line.
-        const std::string what = e.what();
-        std::cerr << "logbert " << command << ": " << what.substr(0, what.find('\n')) << "\n";
-        return 1;
+        // One line: LibTorch's errors carry a backtrace after the first line. Running out of
+        // memory is what the config asked for (exit 2), not a crash.
+        std::cerr << "logbert " << command << ": " << logbert::failureMessage(e) << "\n";
+        return logbert::isOutOfMemory(e) ? 2 : 1;
     }
 }

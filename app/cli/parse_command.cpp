@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -9,6 +11,7 @@
 #include "engine/core/errors.h"
 #include "engine/io/output_guard.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/created_directory.h"
 #include "engine/io/csv.h"
 #include "engine/io/file_list.h"
 #include "engine/parsing/raw_log_parser.h"
@@ -18,28 +21,50 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Removes an output directory this command created, unless the command got to the end.
-class CreatedDirectory {
+/// The template id of every line, kept on disk: structured.csv names each line's final template,
+/// known only after the last line, and a table in memory grew by 4 bytes a line without bound (an
+/// 8 MB gzip of newlines holds 8 G lines). An unlinked temporary file: nothing is left behind,
+/// even when the process is killed.
+class LineKeys {
 public:
-    explicit CreatedDirectory(const std::string& path) : path_(path) {
-        std::error_code ec;
-        if (fs::exists(path_, ec)) {
-            if (!fs::is_directory(path_, ec)) throw InputError(path_, 0, "exists and is not a directory; expected an output folder");
-            return;
+    LineKeys() : file_(std::tmpfile()) {
+        if (!file_) throw InputError("parse", 0, std::string("cannot create a temporary file: ") + std::strerror(errno));
+        buffer_.reserve(kBuffer);
+    }
+    ~LineKeys() { std::fclose(file_); }
+    LineKeys(const LineKeys&) = delete;
+    LineKeys& operator=(const LineKeys&) = delete;
+
+    void push(std::int32_t key) {
+        buffer_.push_back(key);
+        if (buffer_.size() == kBuffer) flush();
+    }
+    std::uint64_t size() const { return count_ + buffer_.size(); }
+    /// Calls `f(line, key)` for every line in order.
+    template <class F> void forEach(F&& f) {
+        flush();
+        std::rewind(file_);
+        std::uint64_t line = 0;
+        while (line < count_) {
+            const std::size_t n = std::fread(buffer_.data(), sizeof(std::int32_t), kBuffer, file_);
+            if (n == 0) throw InputError("parse", 0, "cannot read back the temporary list of line keys");
+            for (std::size_t i = 0; i < n; ++i) f(++line, buffer_[i]);
         }
-        fs::create_directories(path_, ec);
-        if (ec) throw InputError(path_, 0, "cannot create the output folder: " + ec.message());
-        created_ = true;
+        buffer_.clear();
     }
-    ~CreatedDirectory() {
-        std::error_code ec;
-        if (created_ && !kept_) fs::remove_all(path_, ec);
-    }
-    void keep() { kept_ = true; }
 
 private:
-    std::string path_;
-    bool created_ = false, kept_ = false;
+    static constexpr std::size_t kBuffer = 1 << 20;
+    void flush() {
+        if (buffer_.empty()) return;
+        if (std::fwrite(buffer_.data(), sizeof(std::int32_t), buffer_.size(), file_) != buffer_.size())
+            throw InputError("parse", 0, std::string("cannot write the temporary list of line keys: ") + std::strerror(errno));
+        count_ += buffer_.size();
+        buffer_.clear();
+    }
+    std::FILE* file_;
+    std::vector<std::int32_t> buffer_;
+    std::uint64_t count_ = 0;
 };
 
 } // namespace
@@ -74,9 +99,9 @@ int parseCommand(const std::vector<std::string>& argv, const JobControl& job) {
     checkOutputFolder(outDir, {"templates.csv", "structured.csv"}, {args.positionals(), {}, args.has("--force")}, "--out");
     CreatedDirectory out(outDir);
     const auto started = std::chrono::steady_clock::now();
-    std::vector<std::int32_t> keys; // one per line, to write EventTemplate with the final templates
+    LineKeys keys; // one per line, to write EventTemplate with the final templates
     for (std::uint32_t i = 0; i < files.size(); ++i)
-        parser.parseFile(files[i], i, [&](const ParsedLine& p) { keys.push_back(p.key); }, job);
+        parser.parseFile(files[i], i, [&](const ParsedLine& p) { keys.push(p.key); }, job);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (parser.linesRead() == 0) throw InputError(files.front(), 0, "no lines to parse");
 
@@ -94,16 +119,17 @@ int parseCommand(const std::vector<std::string>& argv, const JobControl& job) {
     AtomicFile structured((fs::path(outDir) / "structured.csv").string());
     auto& s = structured.stream();
     s << "LineId,EventId,EventTemplate\n";
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        s << (i + 1) << ',';
-        if (keys[i] > 0) {
-            s << 'E' << keys[i] << ',';
-            writeCsvField(s, texts[std::size_t(keys[i] - 1)]);
+    keys.forEach([&](std::uint64_t line, std::int32_t key) {
+        if ((line & 0xFFFF) == 0) job.throwIfCancelled();
+        s << line << ',';
+        if (key > 0) {
+            s << 'E' << key << ',';
+            writeCsvField(s, texts[std::size_t(key - 1)]);
         } else {
             s << ',';
         }
         s << '\n';
-    }
+    });
     templatesCsv.commit();
     structured.commit();
     out.keep();

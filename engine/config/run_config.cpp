@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "engine/config/presets.h"
+#include "engine/io/state_file.h"
 #include "engine/config/yaml_limits.h"
 #include "engine/core/errors.h"
 #include "engine/core/utf8.h"
@@ -262,6 +263,7 @@ const std::vector<Field>& schema() {
         {"training.early_stopping_patience", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.earlyStoppingPatience = int(asInt(e, k, 0, 100000)); }},
         {"training.log_every", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.logEvery = int(asInt(e, k, 1, 1000000)); }},
         {"training.checkpoint_seconds", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.checkpointSeconds = asFloat(e, k, {0, 1e7, true, false}); }},
+        {"training.memory_check", [](RunConfig& c, const Entry& e, const std::string& k) { c.training.memoryCheck = asChoice(e, k, {"off", "on"}) == 1; }},
         {"training.duplicates", [](RunConfig& c, const Entry& e, const std::string& k) {
              c.training.duplicates = std::vector<std::string>{"keep", "once", "weighted"}[std::size_t(asChoice(e, k, {"keep", "once", "weighted"}))];
          }},
@@ -361,7 +363,12 @@ void checkScalarsAreUtf8(const YAML::Node& node, const std::string& source, bool
 
 YAML::Node parseYaml(const std::string& text, const std::string& source) {
     try {
-        YAML::Node root = YAML::Load(text);
+        // LoadAll, so that a second document (after a '---' line) is refused, not ignored.
+        const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+        if (documents.size() > 1)
+            throw InputError(source, long(documents[1].Mark().line) + 1,
+                             "a second YAML document (after a '---' line); a config file is one document");
+        YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
         if (root.IsNull()) return YAML::Node(YAML::NodeType::Map);
         checkYamlLimits(root, source);
         if (!root.IsMap()) throw InputError(source, long(root.Mark().line) + 1, "expected a YAML mapping at the top level");
@@ -373,6 +380,13 @@ YAML::Node parseYaml(const std::string& text, const std::string& source) {
 }
 
 std::string readText(const std::string& path) {
+    // Any path could be given here (--preset /etc/shadow): a file not named as YAML is not read,
+    // so that no message ever quotes the content of a file that is not a config.
+    requireStateFile(path, "YAML file", kMaxConfigFileBytes); // a FIFO or /dev/zero says so first
+    const std::string extension = fs::path(path).extension().string();
+    if (extension != ".yaml" && extension != ".yml")
+        throw InputError(path, 0, "is not a YAML file (the name does not end in .yaml or .yml); expected a run, "
+                                  "preset or data file");
     std::string text = readConfigFile(path, "YAML file");
     if (text.find('\0') != std::string::npos) throw InputError(path, 0, "binary file; expected YAML text");
     if (const std::size_t bad = invalidUtf8Offset(text); bad != std::string::npos) {
@@ -397,10 +411,14 @@ Layer presetLayer(const std::string& nameOrPath) {
     std::string source = "presets/" + nameOrPath + ".yaml";
     std::string baseDir;
     if (text.empty()) {
-        if (nameOrPath.find('/') == std::string::npos && nameOrPath.find(".yaml") == std::string::npos) {
+        const std::string extension = fs::path(nameOrPath).extension().string();
+        if (extension != ".yaml" && extension != ".yml") {
             std::string names;
             for (const auto& n : presetNames()) names += (names.empty() ? "" : ", ") + n;
-            throw InputError("preset '" + nameOrPath + "'", 0, "no such preset; built-in presets are " + names + " (or give a YAML path)");
+            throw InputError("preset '" + nameOrPath + "'", 0,
+                             nameOrPath.find('/') == std::string::npos
+                                 ? "no such preset; built-in presets are " + names + " (or give a .yaml path)"
+                                 : "neither a built-in preset (" + names + ") nor a .yaml file; it was not read");
         }
         text = readText(nameOrPath);
         source = nameOrPath;
@@ -580,6 +598,9 @@ RunConfig loadRunConfig(const ConfigSources& src) {
             auto eq = o.find('=');
             if (eq == std::string::npos || eq == 0) throw InputError(source, 0, "expected key=value");
             const std::string key = o.substr(0, eq);
+            if (key == "preset")
+                throw InputError(source, 0, "the preset is chosen before any value is set: give --preset NAME "
+                                            "(or preset: in the run file) instead");
             if (!findField(key)) throw InputError(source, 0, "unknown key '" + key + "'" + suggestionFor(key));
             if (invalidUtf8Offset(o) != std::string::npos) throw InputError(source, 0, "not UTF-8 text");
             YAML::Node value;
@@ -711,6 +732,7 @@ std::string RunConfig::toYaml() const {
         << YAML::Key << "log_every" << YAML::Value << training.logEvery
         << YAML::Key << "checkpoint_seconds" << YAML::Value << training.checkpointSeconds
         << YAML::Key << "duplicates" << YAML::Value << Text{training.duplicates}
+        << YAML::Key << "memory_check" << YAML::Value << Text{training.memoryCheck ? "on" : "off"}
         << YAML::Key << "distributed" << YAML::Value << YAML::BeginMap
         << YAML::Key << "backend" << YAML::Value << Text{training.distributedBackend}
         << YAML::Key << "timeout_seconds" << YAML::Value << training.distributedTimeoutSeconds << YAML::EndMap;

@@ -95,6 +95,9 @@ struct TrainingConfig {
     int logEvery = 10;           ///< steps per metrics.csv row
     double checkpointSeconds = 60; ///< seconds between checkpoints (also at every epoch end)
     std::string initFrom;        ///< run folder whose weights start this run (transfer learning)
+    /// on: refuse a model (and batch) whose estimated memory exceeds 90% of what this process
+    /// can have (engine/model/model_memory.h), before it is built; off: try anyway.
+    bool memoryCheck = true;
     /// Identical training sequences (engine/model/distinct_sequences.h): "keep" trains every copy
     /// (the paper); "once" trains each distinct sequence once per epoch, all alike, so rare normal
     /// patterns weigh as much as common ones; "weighted" trains each once with its losses weighted

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/core/errors.h"
@@ -40,7 +41,14 @@ void checkYamlLimits(const YAML::Node& root, const std::string& source, bool wit
         if (item.node.IsSequence()) {
             for (const auto& child : item.node) stack.push_back({child, item.depth + 1});
         } else if (item.node.IsMap()) {
+            // yaml-cpp keeps both entries of a repeated key and each reader picks one of them (the
+            // first for lookups, the last for a walk): refuse it instead of choosing silently.
+            std::unordered_set<std::string> keys;
             for (const auto& kv : item.node) {
+                if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second)
+                    throw InputError(source, lineOf(kv.first, withLine),
+                                     "the key '" + kv.first.Scalar().substr(0, 80) +
+                                         "' appears twice in one mapping; keep one of them");
                 stack.push_back({kv.first, item.depth + 1});
                 stack.push_back({kv.second, item.depth + 1});
             }

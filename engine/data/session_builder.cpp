@@ -65,12 +65,12 @@ void SessionBuilder::add(const LineEvent& e, std::string_view content, const std
         re2::StringPiece input(content.data(), content.size());
         re2::StringPiece match;
         idScratch_.clear();
+        idSeen_.clear();
         std::size_t pos = 0;
         while (pos <= input.size() &&
                pattern_->Match(input, pos, input.size(), RE2::UNANCHORED, &match, 1)) {
-            std::string id(match.data(), match.size());
-            if (std::find(idScratch_.begin(), idScratch_.end(), id) == idScratch_.end())
-                idScratch_.push_back(std::move(id));
+            // A set, not a search of the list: one line naming 300,000 ids took 77 s (issue 13).
+            if (idSeen_.emplace(match.data(), match.size()).second) idScratch_.emplace_back(match.data(), match.size());
             pos = std::size_t(match.data() - input.data()) + std::max<std::size_t>(match.size(), 1);
         }
         if (idScratch_.empty()) {

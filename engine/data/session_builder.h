@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/config/run_config.h"
@@ -59,6 +60,7 @@ private:
     std::vector<Session> sessions_;
     std::unordered_map<std::string, std::size_t> byId_;
     std::vector<std::string> idScratch_;
+    std::unordered_set<std::string_view> idSeen_; ///< views into the line being read
     std::deque<Window> open_;
     std::uint64_t lineInFile_ = 0;
     double nextStart_ = 0;

@@ -3,6 +3,8 @@
 
 #include "engine/detection/session_scorer.h"
 
+#include "engine/model/model_memory.h"
+
 #include <algorithm>
 #include <fstream>
 #include <numeric>
@@ -35,6 +37,10 @@ SessionScorer::SessionScorer(const std::string& runDir) : impl_(std::make_unique
     std::ifstream in(vocabPath);
     if (!in) throw InputError(vocabPath, 0, "cannot open (is the run trained?)");
     impl_->vocabulary = Vocabulary::load(in, vocabPath);
+    const auto& c = impl_->config;
+    if (c.training.memoryCheck && resolveDevice(c.training.device).rfind("cuda", 0) != 0)
+        checkModelFitsMemory(scoringMemory(c.model, std::int64_t(impl_->vocabulary.size()), c.detection.batchSize, c.model.maxSeqLen),
+                             "scoring with this run's model", runFilePath(runDir, run_files::kConfig));
     impl_->model = std::make_unique<LogBert>(logBertOptions(impl_->config.model, std::int64_t(impl_->vocabulary.size())));
     impl_->centre = loadModelFile(runFilePath(runDir, run_files::kModel), *impl_->model);
     impl_->device = torch::Device(resolveDevice(impl_->config.training.device));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/io/atomic_file.h"
 
+#include "engine/io/exit_cleanup.h"
+
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -51,9 +53,11 @@ AtomicFile::AtomicFile(std::string path)
     : path_(std::move(path)), tempPath_(uniqueTempPath(path_)),
       out_(tempPath_, std::ios::binary | std::ios::trunc) {
     if (!out_) throw std::runtime_error(path_ + ": cannot create: " + std::strerror(errno));
+    cleanup_ = ExitCleanup::remember(tempPath_, false);
 }
 
 AtomicFile::~AtomicFile() {
+    ExitCleanup::forget(cleanup_);
     if (!committed_) {
         out_.close();
         std::remove(tempPath_.c_str());
@@ -69,6 +73,8 @@ void AtomicFile::commit() {
     if (std::rename(tempPath_.c_str(), path_.c_str()) != 0)
         throw std::runtime_error(path_ + ": cannot rename into place: " + std::strerror(errno));
     committed_ = true;
+    ExitCleanup::forget(cleanup_);
+    cleanup_ = -1;
 }
 
 void writeFileAtomically(const std::string& path, const std::string& content) {

@@ -26,6 +26,7 @@ private:
     std::string tempPath_;
     std::ofstream out_;
     bool committed_ = false;
+    int cleanup_ = -1; ///< ExitCleanup handle of the temporary file
 };
 
 /// Writes `content` to `path` atomically.

@@ -19,6 +19,12 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 CsvReader::CsvReader(const std::string& path) : path_(path), reader_(path) {
     std::vector<std::string_view> fields;
     if (!readRecord(fields)) throw InputError(path, 1, "no header row; expected a CSV header");
+    // A carriage return inside the first line: the file breaks lines with CR alone (classic Mac
+    // OS), so all of it would read as one header row.
+    for (auto f : fields)
+        if (f.find('\r') != std::string_view::npos)
+            throw InputError(path, 1, "its lines end in a carriage return alone (CR, classic Mac OS); expected LF or "
+                                      "CRLF line ends (convert it with: tr '\\r' '\\n')");
     for (auto f : fields) {
         std::string name(f);
         if (header_.empty() && name.size() >= 3 && name.compare(0, 3, "\xEF\xBB\xBF") == 0)

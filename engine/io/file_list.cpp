@@ -9,12 +9,22 @@
 namespace logbert {
 namespace fs = std::filesystem;
 
+std::string missingPathReason(const std::string& path) {
+    std::error_code ec;
+    fs::status(path, ec);
+    if (ec == std::errc::too_many_symbolic_link_levels) return "a symbolic link loop (too many levels of symbolic links)";
+    if (ec == std::errc::permission_denied) return "cannot be reached: permission denied";
+    std::error_code linkEc;
+    if (fs::is_symlink(fs::symlink_status(path, linkEc))) return "a symbolic link to nothing";
+    return "no such file or directory";
+}
+
 std::vector<std::string> expandInputPaths(const std::vector<std::string>& paths, int maxFiles) {
     std::vector<std::string> files;
     for (const auto& p : paths) {
         std::error_code ec;
         auto st = fs::status(p, ec);
-        if (ec || !fs::exists(st)) throw InputError(p, 0, "no such file or directory");
+        if (ec || !fs::exists(st)) throw InputError(p, 0, missingPathReason(p));
         if (!fs::is_directory(st)) {
             files.push_back(p);
             continue;

@@ -11,4 +11,8 @@ namespace logbert {
 /// first max_files of the whole list. A missing path is an InputError.
 std::vector<std::string> expandInputPaths(const std::vector<std::string>& paths, int maxFiles);
 
+/// Why a path that cannot be stat'ed is unusable, for a message: a symbolic link loop, a link
+/// to nothing, a folder that may not be read, or plain "no such file or directory".
+std::string missingPathReason(const std::string& path);
+
 } // namespace logbert

@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "engine/core/errors.h"
+#include "engine/io/file_list.h"
 
 namespace logbert {
 namespace fs = std::filesystem;
@@ -19,7 +20,7 @@ constexpr std::size_t kChunk = std::size_t(1) << 20;
 LineReader::LineReader(const std::string& path) : path_(path) {
     std::error_code ec;
     auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) throw InputError(path, 0, "no such file");
+    if (ec || !fs::exists(status)) throw InputError(path, 0, missingPathReason(path));
     if (fs::is_directory(status)) throw InputError(path, 0, "is a directory; expected a log file");
     fileSize_ = fs::file_size(path, ec);
     if (ec) throw InputError(path, 0, "cannot read the file size: " + ec.message());

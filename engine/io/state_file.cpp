@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "engine/core/errors.h"
+#include "engine/io/file_list.h"
 
 namespace logbert {
 namespace fs = std::filesystem;
@@ -18,8 +19,8 @@ void requireStateFile(const std::string& path, const std::string& what, std::uin
     std::error_code ec;
     const auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-        if (fs::is_symlink(fs::symlink_status(path, ec))) throw InputError(path, 0, "a symbolic link to nothing (or a loop)");
-        throw InputError(path, 0, "no such file");
+        const std::string reason = missingPathReason(path);
+        throw InputError(path, 0, reason == "no such file or directory" ? "no such file" : reason);
     }
     if (fs::is_directory(status)) throw InputError(path, 0, "is a directory; expected a " + what);
     if (!fs::is_regular_file(status))

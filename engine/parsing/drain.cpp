@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/parsing/drain.h"
 
+#include <algorithm>
+#include <functional>
 #include <istream>
 #include <ostream>
 #include <sstream>
@@ -16,18 +18,81 @@ bool isSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+// Version 2 escapes the masks (a mask is any regex the config allows, a newline included, and
+// version 1 wrote them raw, one per line: such a file could not be read back; issue 13).
+const char* const kStateHeader = "logbert-drain-state 2";
+const char* const kStateHeaderV1 = "logbert-drain-state 1";
+
+std::string escapeLine(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else out += c;
+    }
+    return out;
+}
+
+/// False on an escape it never writes (a damaged file).
+bool unescapeLine(const std::string& s, std::string& out) {
+    out.clear();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            out += s[i];
+            continue;
+        }
+        if (++i == s.size()) return false;
+        if (s[i] == '\\') out += '\\';
+        else if (s[i] == 'n') out += '\n';
+        else if (s[i] == 'r') out += '\r';
+        else return false;
+    }
+    return true;
+}
+
 bool hasDigit(std::string_view s) {
     for (char c : s)
         if (c >= '0' && c <= '9') return true;
     return false;
 }
+
+std::uint64_t postingKey(std::size_t position, std::string_view token) {
+    std::uint64_t h = std::hash<std::string_view>{}(token);
+    return h ^ (std::uint64_t(position) * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL + (h << 6) + (h >> 2));
+}
+
+/// The fewest agreeing tokens of n for a similarity of at least `st`, with the same floating
+/// comparison the scan makes (same / n >= st); n + 1 when no count reaches it.
+std::size_t minimumSame(std::size_t n, double st) {
+    std::size_t k = 0;
+    while (k <= n && double(k) / double(n) < st) ++k;
+    return k;
+}
 } // namespace
+
+/// (position, token) → the templates of one leaf holding that token there (by hash: a collision
+/// only adds a candidate). Entries go stale when a template's token turns into `<*>`; candidates
+/// are scored in full, so a stale entry costs time, never a wrong match.
+struct Drain::LeafIndex {
+    std::unordered_map<std::uint64_t, std::vector<int>> postings;
+
+    void add(int id, const std::vector<std::string>& tokens) {
+        for (std::size_t i = 0; i < tokens.size(); ++i)
+            if (tokens[i] != kWildcard) postings[postingKey(i, tokens[i])].push_back(id);
+    }
+    const std::vector<int>* find(std::size_t position, std::string_view token) const {
+        auto it = postings.find(postingKey(position, token));
+        return it == postings.end() ? nullptr : &it->second;
+    }
+};
 
 struct Drain::Node {
     std::string key;
     // Keys are views of each child's own `key` string, which lives as long as the child.
     std::unordered_map<std::string_view, std::unique_ptr<Node>> children;
-    std::vector<int> templateIds; // leaf contents, in insertion order
+    std::vector<int> templateIds; // leaf contents, in insertion order (= ascending ids)
+    std::unique_ptr<LeafIndex> index; // only on leaves of more than options.indexLeafAfter templates
 
     Node* child(std::string_view k) const {
         auto it = children.find(k);
@@ -84,10 +149,17 @@ int Drain::search(const std::vector<std::string_view>& tokens) const {
         if (!next) return 0;
         node = next;
     }
+    if (node->index && !tokens.empty() && options_.similarity > 0) return bestOfCandidates(*node, tokens);
+    return bestOf(node->templateIds, tokens);
+}
+
+// loghub fastMatch over `ids` in ascending order: the most similar template, the one with more
+// parameters on a tie, the earliest on a tie of both; 0 below the similarity threshold.
+int Drain::bestOf(const std::vector<int>& ids, const std::vector<std::string_view>& tokens) const {
     int best = 0;
     double bestSim = -1.0;
     int bestParams = -1;
-    for (int id : node->templateIds) {
+    for (int id : ids) {
         const auto& t = templates_[std::size_t(id - 1)].tokens;
         int same = 0, params = 0;
         for (std::size_t i = 0; i < t.size(); ++i) {
@@ -104,6 +176,37 @@ int Drain::search(const std::vector<std::string_view>& tokens) const {
         }
     }
     return bestSim >= options_.similarity ? best : 0;
+}
+
+// The same answer as bestOf over the whole leaf, from the index: a template reaching the
+// threshold agrees on at least k of the m positions whose (position, token) has a posting, so it
+// sits in at least one of any m - k + 1 of those postings; the shortest ones are taken. Templates
+// outside them fall short of the threshold and could not have been the answer.
+int Drain::bestOfCandidates(const Node& leaf, const std::vector<std::string_view>& tokens) const {
+    const std::size_t k = minimumSame(tokens.size(), options_.similarity);
+    if (k > tokens.size()) return 0;
+    std::vector<const std::vector<int>*> lists;
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+        if (tokens[i] != kWildcard)
+            if (const auto* list = leaf.index->find(i, tokens[i])) lists.push_back(list);
+    if (lists.size() < k) return 0;
+    std::sort(lists.begin(), lists.end(), [](auto* a, auto* b) { return a->size() < b->size(); });
+    std::vector<int>& candidates = candidateScratch_;
+    candidates.clear();
+    for (std::size_t j = 0; j < lists.size() - k + 1; ++j) candidates.insert(candidates.end(), lists[j]->begin(), lists[j]->end());
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    return bestOf(candidates, tokens);
+}
+
+void Drain::addToLeaf(Node& leaf, int templateId) {
+    leaf.templateIds.push_back(templateId);
+    if (leaf.index) {
+        leaf.index->add(templateId, templates_[std::size_t(templateId - 1)].tokens);
+    } else if (leaf.templateIds.size() > options_.indexLeafAfter) {
+        leaf.index = std::make_unique<LeafIndex>();
+        for (int id : leaf.templateIds) leaf.index->add(id, templates_[std::size_t(id - 1)].tokens);
+    }
 }
 
 // loghub addSeqToPrefixTree, recording the path it takes.
@@ -135,7 +238,7 @@ void Drain::insert(int templateId, const std::vector<std::string_view>& tokens) 
         path.push_back(next->key);
         node = next;
     }
-    node->templateIds.push_back(templateId);
+    addToLeaf(*node, templateId);
 }
 
 void Drain::insertAlongPath(int templateId, const std::vector<std::string>& path) {
@@ -147,7 +250,7 @@ void Drain::insertAlongPath(int templateId, const std::vector<std::string>& path
         Node* next = node->child(key);
         node = next ? next : node->addChild(key);
     }
-    node->templateIds.push_back(templateId);
+    addToLeaf(*node, templateId);
 }
 
 int Drain::add(std::string_view content) {
@@ -177,13 +280,13 @@ int Drain::match(std::string_view content) const {
 
 // Text format, one record per line; tokens never hold whitespace, so spaces separate them.
 void Drain::save(std::ostream& out) const {
-    out << "logbert-drain-state 1\n";
+    out << kStateHeader << "\n";
     out << "depth " << options_.depth << "\n";
     out.precision(17);
     out << "similarity " << options_.similarity << "\n";
     out << "max_children " << options_.maxChildren << "\n";
     out << "masks " << masker_.patterns().size() << "\n";
-    for (const auto& m : masker_.patterns()) out << m << "\n";
+    for (const auto& m : masker_.patterns()) out << escapeLine(m) << "\n";
     out << "templates " << templates_.size() << "\n";
     for (const auto& t : templates_) {
         out << t.id << ' ' << t.count << ' ' << t.tokens.size();
@@ -221,8 +324,10 @@ Drain Drain::load(std::istream& in, const std::string& source) {
         }
     };
 
-    if (nextLine("header") != "logbert-drain-state 1")
-        throw InputError(source, 1, "not a Drain state file (expected 'logbert-drain-state 1')");
+    const std::string header = nextLine("header");
+    const bool escaped = header == kStateHeader;
+    if (!escaped && header != kStateHeaderV1)
+        throw InputError(source, 1, std::string("not a Drain state file (expected '") + kStateHeader + "')");
     DrainOptions opts;
     opts.depth = int(toInt(keyed("depth")));
     try {
@@ -233,7 +338,13 @@ Drain Drain::load(std::istream& in, const std::string& source) {
     opts.maxChildren = int(toInt(keyed("max_children")));
     long long masks = toInt(keyed("masks"));
     if (masks < 0 || masks > 10000) throw InputError(source, lineNo, "implausible mask count");
-    for (long long i = 0; i < masks; ++i) opts.masks.push_back(nextLine("a mask"));
+    for (long long i = 0; i < masks; ++i) {
+        const std::string& raw = nextLine("a mask");
+        std::string mask = raw;
+        if (escaped && !unescapeLine(raw, mask))
+            throw InputError(source, lineNo, "a mask with an unknown escape (expected \\\\, \\n or \\r)");
+        opts.masks.push_back(std::move(mask));
+    }
     if (opts.depth < 3 || opts.depth > 100 || opts.maxChildren < 2)
         throw InputError(source, 2, "invalid depth or max_children");
     Drain drain(opts);

@@ -19,6 +19,10 @@ struct DrainOptions {
     double similarity = 0.5;  ///< st: a line joins a template when this share of tokens agree
     int maxChildren = 100;    ///< children per inner node before tokens share the `<*>` branch
     std::vector<std::string> masks; ///< regexes (or mask names) replaced by `<*>` first
+    /// A leaf holding more templates than this gets an inverted index, so that a log with many
+    /// distinct messages of one length is not parsed in quadratic time. Speed only: the ids are
+    /// the same for any value (test_drain compares 0 with no index at all). Not saved.
+    std::size_t indexLeafAfter = 64;
 };
 
 /// One log template (a Drain cluster). Ids are 1-based and given in order of first appearance,
@@ -58,8 +62,12 @@ public:
 
 private:
     struct Node;
+    struct LeafIndex;
     void tokenize(std::string_view content, std::vector<std::string_view>& tokens) const;
     int search(const std::vector<std::string_view>& tokens) const;
+    int bestOf(const std::vector<int>& ids, const std::vector<std::string_view>& tokens) const;
+    int bestOfCandidates(const Node& leaf, const std::vector<std::string_view>& tokens) const;
+    void addToLeaf(Node& leaf, int templateId);
     void insert(int templateId, const std::vector<std::string_view>& tokens);
     void insertAlongPath(int templateId, const std::vector<std::string>& path);
 
@@ -70,6 +78,7 @@ private:
     // Scratch buffers reused across calls (Drain is used from one thread at a time).
     mutable std::string maskScratch_;
     mutable std::vector<std::string_view> tokenScratch_;
+    mutable std::vector<int> candidateScratch_;
 };
 
 } // namespace logbert

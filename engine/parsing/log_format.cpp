@@ -53,7 +53,8 @@ LogFormat::~LogFormat() = default;
 LogFormat LogFormat::compile(const std::string& specIn) {
     std::string spec = specIn;
     if (const auto* builtin = findBuiltinFormat(specIn)) spec = builtin->format;
-    const std::string source = "format '" + specIn + "'";
+    const std::string source =
+        "format '" + (specIn.size() > 120 ? specIn.substr(0, 100) + "…" : specIn) + "'";
 
     LogFormat f;
     f.spec_ = spec;
@@ -66,6 +67,11 @@ LogFormat LogFormat::compile(const std::string& specIn) {
             if (close != std::string::npos && (nextOpen == std::string::npos || close < nextOpen) &&
                 close > i + 1) {
                 std::string name = spec.substr(i + 1, close - i - 1);
+                // Field i is matched at recursion depth i and is a capture group of RE2, whose
+                // matching cost grows with the number of groups: 4,096 fields hung (issue 13).
+                if (f.fields_.size() == kMaxFormatFields)
+                    throw InputError(source, 0, "more than " + std::to_string(kMaxFormatFields) +
+                                                    " <Field> placeholders; a log line has a few dozen at most");
                 for (const auto& existing : f.fields_)
                     if (existing == name)
                         throw InputError(source, 0, "field <" + name + "> appears twice");

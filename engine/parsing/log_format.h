@@ -21,6 +21,10 @@ namespace logbert {
 /// with the same semantics as the regular expression; the others run on RE2.
 class LogFormat {
 public:
+    /// loghub's formats have up to 13 fields; more than this is refused (matching recurses once
+    /// per field, and RE2's cost grows with the number of capture groups).
+    static constexpr std::size_t kMaxFormatFields = 256;
+
     /// `spec` is a built-in name (hdfs, bgl, thunderbird) or a format string. Throws InputError.
     static LogFormat compile(const std::string& spec);
 

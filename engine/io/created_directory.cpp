@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/io/created_directory.h"
+
+#include <filesystem>
+
+#include "engine/core/errors.h"
+#include "engine/io/exit_cleanup.h"
+
+namespace logbert {
+namespace fs = std::filesystem;
+
+CreatedDirectory::CreatedDirectory(std::string path) : path_(std::move(path)) {
+    std::error_code ec;
+    if (fs::exists(path_, ec)) {
+        if (!fs::is_directory(path_, ec)) throw InputError(path_, 0, "exists and is not a directory; expected an output folder");
+        return;
+    }
+    fs::create_directories(path_, ec);
+    if (ec) throw InputError(path_, 0, "cannot create the output folder: " + ec.message());
+    created_ = true;
+    cleanup_ = ExitCleanup::remember(fs::absolute(path_, ec).string(), true);
+}
+
+CreatedDirectory::~CreatedDirectory() {
+    ExitCleanup::forget(cleanup_);
+    std::error_code ec;
+    if (created_ && !kept_) fs::remove_all(path_, ec);
+}
+
+void CreatedDirectory::keep() {
+    kept_ = true;
+    ExitCleanup::forget(cleanup_);
+    cleanup_ = -1;
+}
+
+} // namespace logbert
