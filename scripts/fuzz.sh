@@ -36,14 +36,19 @@ for t in "${TARGETS[@]}"; do
   work=$CORPUS/$t
   crashes=$BUILD/crashes/$t
   mkdir -p "$work" "$crashes"
-  max_len=4096
-  [[ $t == checkpoint ]] && max_len=65536
+  # Inputs up to 64 KiB, and limits that catch what issue 13 found: a hang (10 s) or memory that
+  # grows past 2 GiB on a short input.
+  max_len=65536
+  rss_limit=2048
+  [[ $t == checkpoint ]] && rss_limit=4096 # LibTorch under ASan
+  dict=()
+  [[ -f fuzz/dict/$t.dict ]] && dict=(-dict="fuzz/dict/$t.dict")
   options=$ASAN_OPTIONS
   # LibTorch 1.13 leaks its zip reader's state on every archive it rejects (docs/reliability.md).
   [[ $t == checkpoint ]] && options=$options:detect_leaks=0
   log=$BUILD/fuzz-$t.log
   start=$(date +%s)
-  if ASAN_OPTIONS=$options "$BUILD/fuzz/fuzz_$t" -runs="$RUNS" -max_total_time="${FUZZ_SECONDS:-0}" -max_len=$max_len -timeout=10 -rss_limit_mb=4096 \
+  if ASAN_OPTIONS=$options "$BUILD/fuzz/fuzz_$t" -runs="$RUNS" -max_total_time="${FUZZ_SECONDS:-0}" -max_len=$max_len -timeout=10 -rss_limit_mb=$rss_limit ${dict[@]+"${dict[@]}"} \
       -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "$seeds" >"$log" 2>&1; then
     result=ok
   else

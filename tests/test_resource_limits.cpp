@@ -276,6 +276,12 @@ private slots:
         const auto r = runCli({"dataset", "--preset", "test", "--data", dataYaml("cr.yaml", QString::fromStdString(demo.logPath), crLabels)});
         QVERIFY_REFUSED(r, "cr.csv:1: its lines end in a carriage return alone");
         QVERIFY(r.err.size() < 400);
+        // A mask or a session pattern that can match empty text (at a word boundary, x*).
+        QVERIFY_REFUSED(runCli({"parse", "--mask", "\\b", "--out", path("empty-mask"), QString::fromStdString(demo.logPath)}),
+                        "mask '\\b': can match the empty string (it does in 'a')");
+        QVERIFY(!QFile::exists(path("empty-mask")));
+        QVERIFY_REFUSED(runCli({"dataset", data, "--set", "data.session.pattern=blk_\\d+|x*"}),
+                        "data.session.pattern: can match the empty string (it does in an empty line)");
     }
 
     // Class 11: messages name the problem and never quote a file that is not a config.

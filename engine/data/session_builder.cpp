@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 
 #include "engine/core/errors.h"
+#include "engine/parsing/masker.h"
 
 namespace logbert {
 
@@ -20,6 +21,9 @@ SessionBuilder::SessionBuilder(SessionRule rule, const std::string& pattern, dou
         pattern_ = std::make_unique<RE2>(pattern, opts);
         if (!pattern_->ok())
             throw InputError("data.session.pattern", 0, "not a valid regular expression: " + pattern_->error());
+        if (const std::string at = Masker::emptyMatchExample(*pattern_); !at.empty())
+            throw InputError("data.session.pattern", 0, "can match the empty string (it does " + at +
+                                                            "); a session identifier is never empty");
     } else if (!(size_ > 0) || !(step_ > 0)) {
         throw InputError("data.session.size", 0, "window size and step must be positive");
     }

@@ -17,8 +17,9 @@ Masker::Masker(const std::vector<std::string>& patterns) {
         auto re = std::make_unique<RE2>(pattern, opts);
         if (!re->ok())
             throw InputError("mask '" + given + "'", 0, "not a valid regular expression: " + re->error());
-        if (RE2::FullMatch("", *re))
-            throw InputError("mask '" + given + "'", 0, "matches the empty string; it would mask everywhere");
+        if (const std::string at = emptyMatchExample(*re); !at.empty())
+            throw InputError("mask '" + given + "'", 0,
+                             "can match the empty string (it does " + at + "); it would put <*> between characters");
         patterns_.push_back(pattern);
         regexes_.push_back(std::move(re));
     }
@@ -59,6 +60,18 @@ std::string_view Masker::apply(std::string_view text, std::string& scratch) cons
         current = scratch;
     }
     return current;
+}
+
+std::string Masker::emptyMatchExample(const RE2& re) {
+    static const char* const kProbes[] = {"", "a", "a b", " a ", "0", "a1 b2", "-", "a.b", "x\ty", "a:b=c"};
+    for (const char* probe : kProbes) {
+        const re2::StringPiece text(probe);
+        re2::StringPiece m;
+        for (std::size_t pos = 0; pos <= text.size(); ++pos)
+            if (re.Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1) && m.empty())
+                return *probe ? "in '" + std::string(probe) + "'" : std::string("in an empty line");
+    }
+    return {};
 }
 
 std::string Masker::namedPattern(std::string_view name) {

@@ -28,6 +28,10 @@ public:
     std::string_view apply(std::string_view text, std::string& scratch) const;
     const std::vector<std::string>& patterns() const { return patterns_; }
 
+    /// Where `re` finds an empty match ("in 'a b'": `\b`, `x*`, `^`), or "" when it finds none in any of a few probe texts. An empty match masks or names nothing:
+    /// masks and session patterns that can match empty text are refused.
+    static std::string emptyMatchExample(const re2::RE2& re);
+
     /// Common masks users can pick by name in the config (`masks: [ip, number, ...]`).
     static std::string namedPattern(std::string_view name);
 
