@@ -295,6 +295,25 @@ private slots:
         QVERIFY2(!asRun.err.contains("hash"), qPrintable(asRun.err));
         QVERIFY(QFile::link(path("loop-b"), path("loop-a")) && QFile::link(path("loop-a"), path("loop-b")));
         QVERIFY_REFUSED(runCli({"parse", "--out", path("loop-out"), path("loop-a")}), "a symbolic link loop");
+        // evaluate said "evaluating …" on stderr before its error: two lines.
+        QDir().mkpath(path("not-a-run"));
+        QVERIFY_REFUSED(runCli({"evaluate", path("not-a-run")}), "not a run folder (no config.yaml)");
+        // results.json values out of their domain (hand-edited): refused with the line.
+        const QString run = path("thresholds-run");
+        const auto trained = runCli(QStringList{"train", QString::fromStdString(demo.configPath), "--out", run} + kTinyModel);
+        QVERIFY2(trained.code == 0, qPrintable(trained.err));
+        QFile results(run + "/results.json");
+        QVERIFY(results.open(QIODevice::ReadOnly));
+        QByteArray json = results.readAll();
+        results.close();
+        json.replace(QRegularExpression("\"top_g\": \\d+").match(QString::fromUtf8(json)).captured(0).toUtf8(), "\"top_g\": -5");
+        QVERIFY(json.contains("\"top_g\": -5"));
+        QVERIFY(results.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        results.write(json);
+        results.close();
+        const auto detect = runCli({"detect", run, QString::fromStdString(demo.logPath)});
+        QVERIFY_REFUSED(detect, ": thresholds.top_g: expected a number from 1 to 1e+06, found '-5'");
+        QVERIFY2(QRegularExpression("results\\.json:\\d+: thresholds").match(detect.err).hasMatch(), qPrintable(detect.err));
         // A long quote is cut in the middle: one line of at most about 1.5 KB.
         const QString wide = write("wide.csv", "Id," + std::string(200000, 'x') + "\nblk_1,1\n");
         const auto w = runCli({"dataset", "--preset", "test", "--data", dataYaml("wide.yaml", QString::fromStdString(demo.logPath), wide)});

@@ -35,7 +35,8 @@ std::optional<Thresholds> givenThresholds(const Arguments& args, const Threshold
 
 int runEvaluation(const std::string& runDir, std::shared_ptr<const Dataset> dataset, const JobControl& job, bool json,
                   double projectNormals, const Arguments* thresholdArgs) {
-    if (!json) std::cerr << "evaluating " << runDir << " ...\n";
+    // On stdout, before the table: stderr holds nothing but the one line of an error.
+    if (!json) std::cout << "evaluating " << runDir << " ..." << std::endl;
     if (!dataset) {
         const RunConfig config = loadRunFolderConfig(runDir);
         dataset = std::make_shared<Dataset>(buildDataset(config.data, job));

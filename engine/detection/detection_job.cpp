@@ -29,12 +29,34 @@ Thresholds loadThresholds(const std::string& runDir) {
         const YAML::Node root = loadConfigYaml(path, "results.json");
         const YAML::Node t = root["thresholds"];
         if (!t || !t.IsMap()) throw InputError(path, 0, "no 'thresholds' object");
+        // Hand-edited or damaged files: every value in its domain, with the line that is not.
+        auto shown = [](double x) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%g", x);
+            return std::string(text);
+        };
+        auto number = [&](const char* key, double lo, double hi, bool nullIsInfinity) {
+            const YAML::Node v = t[key];
+            if (!v) throw InputError(path, long(t.Mark().line) + 1, std::string("thresholds: no '") + key + "'");
+            if (nullIsInfinity && v.IsNull()) return std::numeric_limits<double>::infinity();
+            double x = 0;
+            if (!v.IsScalar() || !YAML::convert<double>::decode(v, x) || !(x >= lo && x <= hi))
+                throw InputError(path, long(v.Mark().line) + 1,
+                                 std::string("thresholds.") + key + ": expected a number from " + shown(lo) + " to " + shown(hi) + ", found '" + (v.IsScalar() ? v.Scalar().substr(0, 40) : "?") + "'");
+            return x;
+        };
+        auto whole = [&](const char* key, double lo, double hi) {
+            const double x = number(key, lo, hi, false);
+            if (x != std::floor(x))
+                throw InputError(path, long(t[key].Mark().line) + 1, std::string("thresholds.") + key + ": expected a whole number");
+            return int(x);
+        };
         Thresholds out;
-        out.topG = t["top_g"].as<int>();
-        out.missRatio = t["miss_ratio"].as<double>();
-        out.endG = t["end_g"] ? t["end_g"].as<int>() : 0;
-        out.distance = t["distance"].IsNull() ? std::numeric_limits<double>::infinity() : t["distance"].as<double>();
-        out.method = t["method"] ? t["method"].as<std::string>() : "";
+        out.topG = whole("top_g", 1, 1e6);
+        out.missRatio = number("miss_ratio", 0, 1, false);
+        out.endG = t["end_g"] ? whole("end_g", 0, 1e6) : 0;
+        out.distance = number("distance", 0, std::numeric_limits<double>::max(), true);
+        out.method = t["method"] && t["method"].IsScalar() ? t["method"].Scalar() : "";
         return out;
     } catch (const YAML::Exception& e) {
         throw InputError(path, long(e.mark.line) + 1, "malformed results.json: " + e.msg);
