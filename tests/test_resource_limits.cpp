@@ -284,6 +284,23 @@ private slots:
                         "data.session.pattern: can match the empty string (it does in an empty line)");
     }
 
+    // Class 10, warned: text that is read as it is, but not what it seems.
+    void readerWarnsAboutTextItAccepted() {
+        QFile source(QString::fromStdString(demo.logPath));
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        const QByteArray log = source.read(40000);
+        const QString nul = write("nul.log", (log.left(20000) + QByteArray("081109 203615 148 INFO dfs.DataNode: a \0 byte\n", 46) +
+                                               log.mid(20000)).toStdString());
+        auto r = runCli({"parse", "--out", path("nul-out"), nul});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(QRegularExpression("nul\\.log:\\d+: NUL bytes from this line on").match(r.err).hasMatch(), qPrintable(r.err));
+        QByteArray cr = log;
+        cr.replace('\n', '\r');
+        r = runCli({"parse", "--out", path("cr-out"), write("cr.log", cr.toStdString())});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("cr.log:1: the first line holds carriage returns"), qPrintable(r.err));
+    }
+
     // Class 11: messages name the problem and never quote a file that is not a config.
     void messagesSayWhatIsWrong() {
         const QString secret = write("secret", "root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n");

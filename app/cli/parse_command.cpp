@@ -140,6 +140,7 @@ int parseCommand(const std::vector<std::string>& argv, const JobControl& job) {
                 (unsigned long long)parser.linesMatched(), (unsigned long long)parser.unmatched().count,
                 templates.size(), seconds, seconds > 0 ? double(parser.linesRead()) / seconds : 0.0);
     for (const auto& e : parser.unmatched().examples) std::printf("unmatched: %s\n", e.c_str());
+    for (const auto& w : parser.readerWarnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
     std::printf("wrote %s and %s\n", (fs::path(outDir) / "templates.csv").c_str(),
                 (fs::path(outDir) / "structured.csv").c_str());
     return 0;

@@ -145,6 +145,7 @@ void readEventStreams(const DataConfig& c, const std::vector<FileInput>& files, 
         d.stats.linesMatched = parser.linesMatched();
         d.stats.linesUnmatched = parser.unmatched().count;
         d.stats.unmatchedExamples = parser.unmatched().examples;
+        for (const auto& w : parser.readerWarnings()) d.warnings.push_back(w);
         for (const auto& t : parser.drain().templates())
             d.templates.push_back(TemplateInfo{t.id, t.text(), t.count});
         d.parser = std::make_shared<const Drain>(parser.takeDrain());

@@ -75,6 +75,8 @@ bool LineReader::fill() {
         // Z_BUF_ERROR: the input ended in the middle of a gzip stream.
         if (gzip_ && code != Z_OK && code != Z_STREAM_END)
             throw InputError(path_, long(lineNumber_ + 1), "gzip stream is truncated or corrupt");
+        std::error_code ec;
+        if (const auto now = std::filesystem::file_size(path_, ec); !ec && now < fileSize_) shrankTo_ = now + 1;
         eof_ = true;
         return false;
     }
@@ -92,6 +94,27 @@ bool LineReader::fill() {
     return true;
 }
 
+// Cheap enough per line (memchr); the first check of each kind only.
+void LineReader::notice(std::string_view line) {
+    if (lineNumber_ == 1 && line.find('\r') != std::string_view::npos) crOnly_ = true;
+    if (firstNulLine_ == 0 && std::memchr(line.data(), 0, line.size())) firstNulLine_ = lineNumber_;
+}
+
+std::vector<std::string> LineReader::warnings() const {
+    std::vector<std::string> out;
+    if (crOnly_)
+        out.push_back(path_ + ":1: the first line holds carriage returns: the file seems to end its lines in CR alone "
+                              "(classic Mac OS) and was read as one line; convert it with: tr '\\r' '\\n'");
+    if (shrankTo_)
+        out.push_back(path_ + ": shrank from " + std::to_string(fileSize_) + " to " + std::to_string(shrankTo_ - 1) +
+                      " bytes while it was read (truncated or rotated?); what was read may end in the middle");
+    if (firstNulLine_)
+        out.push_back(path_ + ":" + std::to_string(firstNulLine_) +
+                      ": NUL bytes from this line on (past the first 8 KB, which looked like text); the file may be "
+                      "partly binary or damaged; the lines were read as they are");
+    return out;
+}
+
 bool LineReader::next(std::string_view& line) {
     for (;;) {
         const char* start = buffer_.data() + begin_;
@@ -102,6 +125,7 @@ bool LineReader::next(std::string_view& line) {
             if (len > 0 && start[len - 1] == '\r') --len;
             line = std::string_view(start, len);
             ++lineNumber_;
+            notice(line);
             return true;
         }
         if (!fill()) {
@@ -113,6 +137,7 @@ bool LineReader::next(std::string_view& line) {
             if (len > 0 && s[len - 1] == '\r') --len;
             line = std::string_view(s, len);
             ++lineNumber_;
+            notice(line);
             return true;
         }
     }

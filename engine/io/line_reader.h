@@ -26,6 +26,13 @@ public:
     bool next(std::string_view& line);
 
     std::uint64_t lineNumber() const { return lineNumber_; } ///< 1-based number of the last line
+    /// What the reader noticed in text it accepted, for a warning: the first line holding a NUL
+    /// byte past the first 8 KB (which the binary check reads), and whether the first line holds
+    /// a carriage return inside it (the file breaks lines with CR alone). 0 / false otherwise.
+    std::uint64_t firstLineWithNul() const { return firstNulLine_; }
+    bool carriageReturnsOnly() const { return crOnly_; }
+    /// The warnings those make ("FILE:LINE: …"), empty when there is none.
+    std::vector<std::string> warnings() const;
     std::uint64_t compressedBytesRead() const;               ///< for progress against fileSize()
     std::uint64_t fileSize() const { return fileSize_; }
     bool isGzip() const { return gzip_; }
@@ -41,6 +48,10 @@ private:
     bool checkedBinary_ = false;
     std::uint64_t fileSize_ = 0;
     std::uint64_t lineNumber_ = 0;
+    std::uint64_t firstNulLine_ = 0;
+    bool crOnly_ = false;
+    std::uint64_t shrankTo_ = 0; ///< 1 + the size found at the end, when smaller than at the start
+    void notice(std::string_view line);
     std::vector<char> buffer_;
     std::size_t begin_ = 0; // unread data is buffer_[begin_, end_)
     std::size_t end_ = 0;

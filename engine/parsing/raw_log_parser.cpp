@@ -48,6 +48,7 @@ void RawLogParser::parseFile(const std::string& path, std::uint32_t fileIndex,
         }
         if (handler) handler(parsed);
     }
+    for (auto& w : reader.warnings()) readerWarnings_.push_back(std::move(w));
     bytesDone_ += reader.fileSize();
     job.report("parsing", bytesDone_, totalBytes_ ? totalBytes_ : bytesDone_);
 }

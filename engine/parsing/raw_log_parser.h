@@ -52,6 +52,8 @@ public:
     std::uint64_t linesRead() const { return linesRead_; }
     std::uint64_t linesMatched() const { return linesRead_ - unmatched_.count; }
     const UnmatchedLines& unmatched() const { return unmatched_; }
+    /// What the line reader noticed in the files so far (NUL bytes, CR-only line ends).
+    const std::vector<std::string>& readerWarnings() const { return readerWarnings_; }
 
 private:
     LogFormat format_;
@@ -61,6 +63,7 @@ private:
     std::uint64_t bytesDone_ = 0;
     std::uint64_t totalBytes_ = 0;
     UnmatchedLines unmatched_;
+    std::vector<std::string> readerWarnings_;
     std::vector<std::string_view> fields_;
 };
 
