@@ -301,6 +301,15 @@ private slots:
         // Bad YAML in the Run page: inline, before anything runs.
         run.setDataFile(d + "/ratio0.yaml");
         QTRY_VERIFY_WITH_TIMEOUT(errorText(&run).contains("sample_ratio"), 5000);
+        // A model larger than memory (issue 13): refused with the estimate, nothing runs.
+        const QString huge = QString::fromStdString(testsupport::writeFile(
+            d, "huge.yaml", "preset: test\ndata:\n  name: demo\n  inputs: [{path: " + demo.logPath +
+                                "}]\n  format: hdfs\n  labels: {source: file, path: " + demo.labelPath +
+                                "}\nmodel: {hidden_size: 8192, num_hidden_layers: 64, num_attention_heads: 64}\n"));
+        run.setDataFile(huge);
+        run.start();
+        QTRY_VERIFY2_WITH_TIMEOUT(errorText(&run).contains("training this model needs about 768 GiB"), qPrintable(errorText(&run)), 30000);
+        QVERIFY(!run.runner()->isRunning());
     }
 };
 
