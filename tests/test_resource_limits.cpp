@@ -32,9 +32,10 @@ namespace {
 /// Exit 2 and one line on stderr holding `text`.
 #define QVERIFY_REFUSED(result, text)                                                                       \
     do {                                                                                                   \
-        QVERIFY2((result).code == 2, qPrintable(QString("exit %1: %2").arg((result).code).arg((result).err))); \
-        QVERIFY2((result).err.contains(text), qPrintable((result).err));                                   \
-        QCOMPARE((result).err.trimmed().count('\n'), 0);                                                   \
+        const CliResult refused_ = (result); /* once: the argument may be the command itself */             \
+        QVERIFY2(refused_.code == 2, qPrintable(QString("exit %1: %2").arg(refused_.code).arg(refused_.err))); \
+        QVERIFY2(refused_.err.contains(text), qPrintable(refused_.err));                                   \
+        QCOMPARE(refused_.err.trimmed().count('\n'), 0);                                                  \
     } while (0)
 
 /// The CLI under an address-space limit (bash's ulimit -v, in KiB).
