@@ -33,9 +33,11 @@ std::string gzipBytes(const std::string& text) {
     return out;
 }
 
-CliResult runCli(const QStringList& args, int timeoutMs) {
+CliResult runCli(const QStringList& args, int timeoutMs) { return runProgram(LOGBERT_CLI_PATH, args, timeoutMs); }
+
+CliResult runProgram(const QString& program, const QStringList& args, int timeoutMs) {
     QProcess p;
-    p.start(LOGBERT_CLI_PATH, args);
+    p.start(program, args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();

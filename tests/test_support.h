@@ -21,6 +21,8 @@ struct CliResult {
 };
 /// Runs the `logbert` CLI built with the tests and waits for it.
 CliResult runCli(const QStringList& args, int timeoutMs = 300000);
+/// The same for any program.
+CliResult runProgram(const QString& program, const QStringList& args, int timeoutMs = 300000);
 
 /// The public datasets folder (LOGBERT_DATASETS), or "" when it is not there.
 std::string datasetsDir();

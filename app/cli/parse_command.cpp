@@ -130,6 +130,7 @@ int parseCommand(const std::vector<std::string>& argv, const JobControl& job) {
         }
         s << '\n';
     });
+    job.throwIfCancelled(); // the last moment at which nothing is left behind
     templatesCsv.commit();
     structured.commit();
     out.keep();

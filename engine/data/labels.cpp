@@ -32,6 +32,7 @@ LabelFileReport applyLabelFile(const std::string& path, std::vector<Session>& se
         s.label = Label::Unknown;
     }
     LabelFileReport report;
+    std::unordered_map<const Session*, long> labelledAt; // the row that labelled each session
     std::vector<std::string_view> row;
     while (csv.next(row)) {
         Label label = parseLabel(row[std::size_t(labelCol)], false);
@@ -45,6 +46,15 @@ LabelFileReport applyLabelFile(const std::string& path, std::vector<Session>& se
             ++report.unknownIds;
             continue;
         }
+        // Listed twice with opposite labels: which one is true cannot be guessed (the last one
+        // won silently and turned 125 HDFS anomalies into 3,875; issue 13).
+        auto [first, isNew] = labelledAt.emplace(it->second, csv.rowLine());
+        if (!isNew && it->second->label != label)
+            throw InputError(path, csv.rowLine(),
+                             std::string(row[std::size_t(idCol)].substr(0, 80)) + " is labelled " +
+                                 (label == Label::Anomaly ? "Anomaly" : "Normal") + " here and " +
+                                 (label == Label::Anomaly ? "Normal" : "Anomaly") + " on line " +
+                                 std::to_string(first->second) + "; a session has one label");
         if (it->second->label == Label::Unknown) ++report.labelled;
         it->second->label = label;
     }

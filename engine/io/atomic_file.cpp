@@ -57,11 +57,11 @@ AtomicFile::AtomicFile(std::string path)
 }
 
 AtomicFile::~AtomicFile() {
-    ExitCleanup::forget(cleanup_);
     if (!committed_) {
         out_.close();
         std::remove(tempPath_.c_str());
     }
+    ExitCleanup::forget(cleanup_); // after the removal, so that a hard exit in between still removes it
 }
 
 void AtomicFile::commit() {

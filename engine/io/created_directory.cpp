@@ -22,9 +22,10 @@ CreatedDirectory::CreatedDirectory(std::string path) : path_(std::move(path)) {
 }
 
 CreatedDirectory::~CreatedDirectory() {
-    ExitCleanup::forget(cleanup_);
+    // Removed first, forgotten after: a hard exit in between still removes the folder.
     std::error_code ec;
     if (created_ && !kept_) fs::remove_all(path_, ec);
+    ExitCleanup::forget(cleanup_);
 }
 
 void CreatedDirectory::keep() {
