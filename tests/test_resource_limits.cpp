@@ -268,7 +268,7 @@ private slots:
         const QString dupData = write("dupdata.yaml", "data:\n  name: a\n  name: b\n");
         QVERIFY_REFUSED(runCli({"dataset", "--preset", "test", "--data", dupData}), "dupdata.yaml:3: the key 'name' appears twice");
         const QString twoDocs = write("twodocs.yaml", "preset: test\n---\npreset: mid\n");
-        QVERIFY_REFUSED(runCli({"dataset", twoDocs}), "twodocs.yaml:3: a second YAML document");
+        QVERIFY_REFUSED(runCli({"dataset", twoDocs}), "twodocs.yaml:2: a second YAML document");
         QVERIFY_REFUSED(runCli({"dataset", data, "--set", "preset=mid"}), "--set preset=mid: the preset is chosen before");
         std::string cr = "BlockId,Label\r";
         for (int i = 0; i < 20000; ++i) cr += "blk_" + std::to_string(i) + ",Normal\r";
