@@ -186,7 +186,11 @@ private slots:
         for (const auto& c : cases) {
             const auto r = runLimited(c.args, kib);
             const QString context = QString("%1: exit %2: %3").arg(c.what).arg(r.code).arg(r.err.left(600));
-            QVERIFY2(r.code == c.code, qPrintable(context));
+            // "Works or exits 2 with a message": on a machine with many cores the thread pools and
+            // malloc arenas alone may reserve gigabytes of address space.
+            const bool refusedCleanly = r.code == 2 && r.err.contains("out of memory") && r.err.trimmed().count('\n') == 0;
+            if (c.code == 0 && refusedCleanly) qWarning("%s", qPrintable("under ulimit -v: " + context));
+            QVERIFY2(r.code == c.code || (c.code == 0 && refusedCleanly), qPrintable(context));
             QVERIFY2(!r.err.contains("enforce fail") && !r.err.contains("Exception raised from"), qPrintable(context));
             if (c.code == 2) {
                 QVERIFY2(r.err.contains(c.expect), qPrintable(context));
