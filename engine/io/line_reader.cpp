@@ -90,14 +90,19 @@ bool LineReader::fill() {
                                  std::to_string(offset) + "); expected a text log");
         }
     }
+    // NUL bytes past the binary check, once per chunk: the bytes before end_ hold no line break
+    // (fill runs when the buffered tail is one unfinished line), so the line is counted from here.
+    if (firstNulLine_ == 0)
+        if (const void* nul = std::memchr(buffer_.data() + end_, 0, std::size_t(n)))
+            firstNulLine_ = lineNumber_ + 1 +
+                            std::uint64_t(std::count(static_cast<const char*>(buffer_.data() + end_), static_cast<const char*>(nul), '\n'));
     end_ += std::size_t(n);
     return true;
 }
 
-// Cheap enough per line (memchr); the first check of each kind only.
+// The first line only: a carriage return inside it means lines end in CR alone.
 void LineReader::notice(std::string_view line) {
     if (lineNumber_ == 1 && line.find('\r') != std::string_view::npos) crOnly_ = true;
-    if (firstNulLine_ == 0 && std::memchr(line.data(), 0, line.size())) firstNulLine_ = lineNumber_;
 }
 
 std::vector<std::string> LineReader::warnings() const {

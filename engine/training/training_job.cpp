@@ -98,12 +98,16 @@ std::string choosePrecision(const TrainingConfig& tc, const std::string& device)
 
 } // namespace
 
-/// The model's memory against what this process can have, before it is built: with the
-/// vocabulary unknown (before any data is read, so that an 86 G-parameter model is refused at
-/// once) the model state alone, later with the longest training sequence's batch. CUDA keeps
-/// the model on the GPU, whose memory this does not check.
-void checkTrainingMemory(const RunConfig& c, const std::string& device, std::int64_t vocabulary, std::int64_t tokens) {
+/// The model's memory against what this process can have, before it is built: with no data
+/// yet (so that an 86 G-parameter model is refused at once) the model state alone, later with
+/// the vocabulary and a batch of the longest training sequence. CUDA keeps the model on the
+/// GPU, whose memory this does not check.
+void checkTrainingMemory(const RunConfig& c, const std::string& device, std::int64_t vocabulary,
+                         const std::vector<TokenSequence>& sequences) {
     if (!c.training.memoryCheck || device.rfind("cuda", 0) == 0) return;
+    std::size_t longest = 0;
+    for (const auto& sq : sequences) longest = std::max(longest, sq.tokens.size());
+    const std::int64_t tokens = sequences.empty() ? 0 : std::int64_t(longest) + 1; // + [DIST]
     ModelMemory need = trainingMemory(c.model, vocabulary, c.training.batchSize, tokens);
     const bool explicitModel = c.explicitKeys.count("model.hidden_size") || c.explicitKeys.count("model.num_hidden_layers");
     checkModelFitsMemory(need, "training this model", explicitModel ? "model.hidden_size" : "model");
@@ -111,7 +115,7 @@ void checkTrainingMemory(const RunConfig& c, const std::string& device, std::int
 
 void validateTrainingConfig(const RunConfig& config) {
     choosePrecision(config.training, resolveDevice(config.training.device));
-    checkTrainingMemory(config, resolveDevice(config.training.device), 0, 0);
+    checkTrainingMemory(config, resolveDevice(config.training.device), 0, {});
     if (!config.training.initFrom.empty()) {
         std::error_code ec;
         if (!fs::exists(runFilePath(config.training.initFrom, run_files::kModel), ec))
@@ -685,9 +689,7 @@ void TrainingJob::Impl::buildModel() {
     const RunConfig& c = params.config;
     const TrainingConfig& tc = c.training;
     const Dataset& d = *dataset;
-    std::size_t longest = 0;
-    for (const auto& sq : trainSeq) longest = std::max(longest, sq.tokens.size());
-    checkTrainingMemory(c, device.str(), std::int64_t(d.vocabulary.size()), std::int64_t(longest) + 1);
+    checkTrainingMemory(c, device.str(), std::int64_t(d.vocabulary.size()), trainSeq);
     torch::manual_seed(tc.seed);
     model = std::make_unique<LogBert>(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
     if (!tc.initFrom.empty() && !fromCheckpoint) initSummary = initializeFromRun(*model, d.vocabulary, tc.initFrom);
@@ -1019,9 +1021,7 @@ TrainingEstimate estimateTraining(const RunConfig& c, const JobControl& control)
     if (train.empty()) throw InputError("data", 0, "no normal sessions to train on");
     const auto sequences = trainingSequences(c, d, train);
     checkBatchSize(c.training, sequences);
-    std::size_t longest = 0;
-    for (const auto& sq : sequences) longest = std::max(longest, sq.tokens.size());
-    checkTrainingMemory(c, device.str(), std::int64_t(d.vocabulary.size()), std::int64_t(longest) + 1);
+    checkTrainingMemory(c, device.str(), std::int64_t(d.vocabulary.size()), sequences);
     torch::manual_seed(c.training.seed);
     LogBert model(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
     model->to(device);
