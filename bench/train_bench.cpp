@@ -104,7 +104,7 @@ Figures train(const Case& c, const std::string& runDir, int threads, int epochs)
         if (row.kind == MetricsRow::Kind::Epoch) tokens = row.tokensPerSecond;
     };
     const RunConfig config = loadRunConfig(s);
-    f.estimatedEpochSeconds = estimateTraining(config).secondsPerEpoch;
+    f.estimatedEpochSeconds = estimateTraining(config).secondsPerEpoch();
     TrainingJob job({config, runDir, false}, cb);
     const auto summary = job.run();
     const RunInfo info = RunInfo::load(runDir);

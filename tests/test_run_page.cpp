@@ -14,6 +14,7 @@
 #include "engine/demo/demo_generator.h"
 #include "engine/training/resource_log.h"
 #include "engine/training/run_folder.h"
+#include "engine/training/training_job.h"
 #include "ui/main_window.h"
 #include "ui/run_page.h"
 #include "widgets/debiased_ema.h"
@@ -78,11 +79,30 @@ private slots:
         spinAt(page, 4)->setValue(50); // epochs
         QVERIFY(button(page, "Start")->isEnabled());
 
-        // Before starting: parameters, memory and time per epoch from timed steps.
+        // Before starting: parameters, memory and time per epoch from timed steps; the figures
+        // that do not depend on timing are the engine's own for the form's config.
         page.estimate();
         QTRY_VERIFY_WITH_TIMEOUT(page.estimateText().contains("per epoch"), 30000);
-        QVERIFY2(page.estimateText().contains("parameters") && page.estimateText().contains("MiB"),
-                 qPrintable(page.estimateText()));
+        QVERIFY(!page.estimateIsStale());
+        RunConfig config;
+        QString error;
+        QVERIFY(page.currentConfig(config, error));
+        const TrainingEstimate e = estimateTraining(config);
+        const QString text = page.estimateText();
+        for (const QString& part : {QLocale().toString(qlonglong(e.parameters)) + " parameters",
+                                    QString("memory ~%1 MiB").arg(e.trainingMegabytes, 0, 'f', 0),
+                                    QString("optimizer (%1 MiB)").arg(e.modelMegabytes, 0, 'f', 0),
+                                    QString("training %1 steps on %2 sequences").arg(e.stepsPerEpoch).arg(QLocale().toString(qulonglong(e.trainSequences))),
+                                    QString("for %1 epochs").arg(e.epochs)})
+            QVERIFY2(text.contains(part), qPrintable(part + " not in: " + text));
+        QCOMPARE(e.epochs, 50);
+        QVERIFY(e.secondsPerEpoch() > 0 && e.totalSeconds() > e.epochs * e.secondsPerEpoch() * 0.99);
+        // A field changes: the figures say they are stale until estimated again.
+        spinAt(page, 4)->setValue(40);
+        QVERIFY(page.estimateIsStale());
+        QVERIFY(page.estimateText().startsWith("Stale"));
+        spinAt(page, 4)->setValue(50);
+        QVERIFY(!page.estimateIsStale()); // the same settings again: the figures hold
 
         QSignalSpy finished(page.runner(), &TrainingRunner::finished);
         // The setup line as the page showed it (progress text replaces it a moment later).

@@ -38,6 +38,32 @@ QString duration(double seconds) {
     return QString("%1s").arg(s);
 }
 
+/// The estimate in a sentence: size, the run's memory, time per epoch and in all, and the
+/// figures it came from (the test compares them with estimateTraining's).
+QString estimateSummary(const TrainingEstimate& e) {
+    const QLocale locale;
+    return QString("%1 parameters · memory ~%2 MiB for the model, optimizer (%3 MiB) and a batch's activations, "
+                   "plus 100–200 MiB of runtime and checkpoint buffers (estimate_bench) · ~%4 per epoch (%5 training %6 steps on %7 sequences, %8 validating %9) · "
+                   "~%10 for %11 epoch%12, reading the data (%13) included · %14, %15 thread%16: %17")
+        .arg(locale.toString(qlonglong(e.parameters)))
+        .arg(e.trainingMegabytes, 0, 'f', 0)
+        .arg(e.modelMegabytes, 0, 'f', 0)
+        .arg(duration(e.secondsPerEpoch()))
+        .arg(duration(e.trainSecondsPerEpoch))
+        .arg(e.stepsPerEpoch)
+        .arg(locale.toString(qulonglong(e.trainSequences)))
+        .arg(duration(e.validationSecondsPerEpoch))
+        .arg(locale.toString(qulonglong(e.validationSequences)))
+        .arg(duration(e.totalSeconds()))
+        .arg(e.epochs)
+        .arg(e.epochs == 1 ? "" : "s")
+        .arg(duration(e.readSeconds))
+        .arg(QString::fromStdString(e.device))
+        .arg(e.threads)
+        .arg(e.threads == 1 ? "" : "s")
+        .arg(QString::fromStdString(e.threadsReason));
+}
+
 QSpinBox* spin(int lo, int hi) {
     auto* s = new QSpinBox;
     s->setRange(lo, hi);
@@ -144,7 +170,7 @@ void RunPage::buildForm() {
     yaml_->setReadOnly(true);
     yaml_->setFont(QFont("monospace"));
     estimateButton_ = new QPushButton("Estimate");
-    estimateButton_->setToolTip("Parameters, memory and time per epoch, from a few timed steps on this data");
+    estimateButton_->setToolTip("Parameters, the memory training needs, and time per epoch and in all, from timed steps on this data");
     estimate_ = new QLabel;
     estimate_->setWordWrap(true);
     estimator_ = new BackgroundTask(this);
@@ -333,6 +359,7 @@ void RunPage::revalidate() {
     const bool ok = currentConfig(config, error);
     error_->setText(ok ? QString() : error);
     if (ok) yaml_->setPlainText(QString::fromStdString(config.toYaml()));
+    markEstimate(ok ? QString::fromStdString(config.toYaml()) : QString("(invalid)"));
     if (!runner_->isRunning() && !follower_) startButton_->setEnabled(ok);
 }
 
@@ -380,18 +407,29 @@ void RunPage::estimate() {
     }
     estimateButton_->setEnabled(false);
     estimate_->setText("estimating …");
-    estimator_->start([this, config](const JobControl& control) -> std::function<void()> {
+    estimate_->setStyleSheet({});
+    const QString yaml = QString::fromStdString(config.toYaml());
+    estimator_->start([this, config, yaml](const JobControl& control) -> std::function<void()> {
         const TrainingEstimate e = estimateTraining(config, control);
-        return [this, e] {
+        return [this, e, yaml] {
             estimateButton_->setEnabled(true);
-            estimate_->setText(QString("%1 parameters · model and optimizer %2 MiB · process peak %3 MiB · "
-                                       "~%4 per epoch (%5 steps, %6 sequences, %7, %8 threads: %9)")
-                                   .arg(QLocale().toString(qlonglong(e.parameters)))
-                                   .arg(e.modelMegabytes, 0, 'f', 0).arg(e.peakRssMegabytes, 0, 'f', 0)
-                                   .arg(duration(e.secondsPerEpoch)).arg(e.stepsPerEpoch).arg(e.trainSequences)
-                                   .arg(QString::fromStdString(e.device)).arg(e.threads).arg(QString::fromStdString(e.threadsReason)));
+            estimatedYaml_ = yaml;
+            estimateSummary_ = estimateSummary(e);
+            markEstimate(yaml);
         };
     });
+}
+
+void RunPage::markEstimate(const QString& yaml) {
+    if (estimatedYaml_.isEmpty()) return;
+    // Stale until estimated again: a preset or field changed what the figures are about.
+    estimateStale_ = yaml != estimatedYaml_;
+    estimate_->setText(estimateStale_ ? "Stale (the settings changed since; Estimate again): " + estimateSummary_
+                                      : estimateSummary_);
+    estimate_->setStyleSheet(estimateStale_ ? "color: palette(mid);" : QString());
+    estimate_->setToolTip(estimateStale_ ? "These figures are for the settings of the last estimate, not the form's"
+                                         : "Measured on this machine: real training steps and validation batches "
+                                           "on the run's data, scaled to the whole epoch");
 }
 
 void RunPage::showThreads(int threads, const QString& reason) {

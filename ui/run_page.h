@@ -47,6 +47,8 @@ public:
 
     /// The last estimate's text ("" before the first).
     QString estimateText() const;
+    /// The form changed since the last estimate: its text says so until estimated again.
+    bool estimateIsStale() const { return estimateStale_; }
 
     /// Shows a run folder that another process writes (or wrote): its curves from metrics.csv and
     /// resources.csv, growing while it trains, and what it is doing ("running elsewhere",
@@ -106,6 +108,10 @@ private:
     QPushButton *startButton_, *pauseButton_, *stopButton_, *estimateButton_;
     QLabel* estimate_;
     BackgroundTask* estimator_;
+    QString estimatedYaml_;   // the config the shown estimate is for ("" before the first)
+    QString estimateSummary_; // its text without the stale note
+    bool estimateStale_ = false;
+    void markEstimate(const QString& yaml);
     QProgressBar* progress_;
     QLabel* status_;
     QLabel* threadsStatus_;

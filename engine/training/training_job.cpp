@@ -98,6 +98,15 @@ std::string choosePrecision(const TrainingConfig& tc, const std::string& device)
 
 } // namespace
 
+/// What training `c` needs: the model state, and one batch of the longest training sequence
+/// (with no sequences yet, the model state alone).
+ModelMemory runTrainingMemory(const RunConfig& c, std::int64_t vocabulary, const std::vector<TokenSequence>& sequences) {
+    std::size_t longest = 0;
+    for (const auto& sq : sequences) longest = std::max(longest, sq.tokens.size());
+    const std::int64_t tokens = sequences.empty() ? 0 : std::int64_t(longest) + 1; // + [DIST]
+    return trainingMemory(c.model, vocabulary, c.training.batchSize, tokens);
+}
+
 /// The model's memory against what this process can have, before it is built: with no data
 /// yet (so that an 86 G-parameter model is refused at once) the model state alone, later with
 /// the vocabulary and a batch of the longest training sequence. CUDA keeps the model on the
@@ -105,12 +114,9 @@ std::string choosePrecision(const TrainingConfig& tc, const std::string& device)
 void checkTrainingMemory(const RunConfig& c, const std::string& device, std::int64_t vocabulary,
                          const std::vector<TokenSequence>& sequences) {
     if (!c.training.memoryCheck || device.rfind("cuda", 0) == 0) return;
-    std::size_t longest = 0;
-    for (const auto& sq : sequences) longest = std::max(longest, sq.tokens.size());
-    const std::int64_t tokens = sequences.empty() ? 0 : std::int64_t(longest) + 1; // + [DIST]
-    ModelMemory need = trainingMemory(c.model, vocabulary, c.training.batchSize, tokens);
     const bool explicitModel = c.explicitKeys.count("model.hidden_size") || c.explicitKeys.count("model.num_hidden_layers");
-    checkModelFitsMemory(need, "training this model", explicitModel ? "model.hidden_size" : "model");
+    checkModelFitsMemory(runTrainingMemory(c, vocabulary, sequences), "training this model",
+                         explicitModel ? "model.hidden_size" : "model");
 }
 
 void validateTrainingConfig(const RunConfig& config) {
@@ -459,6 +465,13 @@ struct TrainingJob::Impl {
     /// Centre, validation, best model, epoch row, checkpoint; true when training stops early.
     bool finishEpoch(const JobControl& control);
     void finishRun(TrainingSummary& summary);
+
+    // The estimate (estimateTraining) on a job that has read its data and built its model.
+    /// Times up to 8 of epoch 1's steps, spread over its mix of lengths, after one warm-up:
+    /// trainSecondsPerEpoch = steps x the fixed part + epoch tokens x the part per token.
+    void timeSteps(const JobControl& control, TrainingEstimate& e);
+    /// Times validation on its first batches (after one warm-up) and scales by tokens.
+    void timeValidation(const JobControl& control, TrainingEstimate& e);
 };
 
 TrainingJob::TrainingJob(TrainingParams params, TrainingCallbacks callbacks) : impl_(std::make_unique<Impl>()) {
@@ -1005,62 +1018,87 @@ void TrainingJob::Impl::finishRun(TrainingSummary& summary) {
     saveInfo();
 }
 
+namespace {
+/// Rows times the longest sequence (+ [DIST]): what a batch's forward pass computes on.
+double paddedTokens(const std::vector<TokenSequence>& sequences, const std::vector<std::uint32_t>& rows) {
+    std::size_t longest = 0;
+    for (auto r : rows) longest = std::max(longest, sequences[r].tokens.size());
+    return double(rows.size() * (longest + 1));
+}
+} // namespace
+
+void TrainingJob::Impl::timeSteps(const JobControl& control, TrainingEstimate& e) {
+    constexpr std::size_t kTimed = 8;
+    constexpr double kBudgetSeconds = 6; // a big model stops after fewer steps (3 at least)
+    const std::size_t picks = std::min(plan.size(), kTimed + 1);
+    double fixedSeconds = 0, tokenSeconds = 0, timedTokens = 0;
+    for (std::size_t i = 0; i < picks; ++i) {
+        control.throwIfCancelled();
+        control.report("timing steps", std::int64_t(i), std::int64_t(picks));
+        const auto& rows = plan[i * plan.size() / picks]; // shuffled: a spread of lengths
+        const StepOutcome s = trainStep(rows, params.config.training.learningRate, false);
+        if (i == 0) continue; // warm-up: allocations and lazy initialization
+        fixedSeconds += s.phases.batching + s.phases.optimizer;
+        tokenSeconds += s.phases.forward + s.phases.loss + s.phases.backward;
+        timedTokens += paddedTokens(trainSeq, rows);
+        ++e.timedSteps;
+        if (e.timedSteps >= 3 && fixedSeconds + tokenSeconds > kBudgetSeconds) break;
+    }
+    if (e.timedSteps == 0) return;
+    double epochTokens = 0;
+    for (const auto& rows : plan) epochTokens += paddedTokens(trainSeq, rows);
+    e.trainSecondsPerEpoch = fixedSeconds / e.timedSteps * double(plan.size()) + tokenSeconds / timedTokens * epochTokens;
+}
+
+void TrainingJob::Impl::timeValidation(const JobControl& control, TrainingEstimate& e) {
+    if (validationSeq.empty()) return;
+    control.throwIfCancelled();
+    control.report("timing validation", 0, 0);
+    // validate() on a sample of whole batches, in the order it would batch them.
+    const std::size_t batch = std::size_t(params.config.detection.batchSize);
+    const std::vector<TokenSequence> sample(validationSeq.begin(),
+                                            validationSeq.begin() + std::ptrdiff_t(std::min(validationSeq.size(), 2 * batch)));
+    double loss, mlkp, vhm;
+    validate(sample, loss, mlkp, vhm); // warm-up
+    const auto start = Clock::now();
+    validate(sample, loss, mlkp, vhm);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    auto tokens = [](const std::vector<TokenSequence>& sequences) {
+        double n = 0;
+        for (const auto& s : sequences) n += double(s.tokens.size() + 1);
+        return n;
+    };
+    e.validationSecondsPerEpoch = seconds / tokens(sample) * tokens(validationSeq);
+}
+
 TrainingEstimate estimateTraining(const RunConfig& c, const JobControl& control) {
     validateTrainingConfig(c);
     TrainingEstimate e;
+    TrainingJob::Impl job; // no run folder: only the phases that read, build and step
+    job.params.config = c;
     ThreadPolicy threadPolicy(c.training.threads);
-    const torch::Device device(resolveDevice(c.training.device));
-    e.device = device.str();
-    control.report("reading data", 0, 0);
-    const Dataset d = buildDataset(c.data, control);
+    job.joinRanks();
+    const auto readStart = Clock::now();
+    job.readData(control);
+    e.readSeconds = std::chrono::duration<double>(Clock::now() - readStart).count();
     const ThreadChoice threads = threadPolicy.choose();
+    at::set_num_threads(threads.threads);
+    job.buildModel();
+    job.planEpoch();
+    e.device = job.device.str();
     e.threads = threads.threads;
     e.threadsReason = threads.reason;
-    at::set_num_threads(e.threads);
-    const auto train = d.sessionsIn(Split::Train);
-    if (train.empty()) throw InputError("data", 0, "no normal sessions to train on");
-    const auto sequences = trainingSequences(c, d, train);
-    checkBatchSize(c.training, sequences);
-    checkTrainingMemory(c, device.str(), std::int64_t(d.vocabulary.size()), sequences);
-    torch::manual_seed(c.training.seed);
-    LogBert model(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
-    model->to(device);
-    model->train();
-    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(c.training.learningRate));
-    e.parameters = model->parameterCount();
-    e.vocabularySize = d.vocabulary.size();
-    e.trainSequences = sequencesRepresented(sequences);
-    e.modelMegabytes = double(e.parameters) * 4 * 4 / 1048576.0;
-    const auto batches = lengthBatches(sequences, c.training.batchSize, c.training.seed);
-    e.stepsPerEpoch = std::int64_t(batches.size());
-    auto paddedTokens = [&](const std::vector<std::uint32_t>& rows) {
-        std::size_t longest = 0;
-        for (auto r : rows) longest = std::max(longest, sequences[r].tokens.size());
-        return double(rows.size() * (longest + 1));
-    };
-    double epochTokens = 0;
-    for (const auto& b : batches) epochTokens += paddedTokens(b);
-    const torch::Tensor centre = torch::zeros({c.model.hiddenSize}, torch::TensorOptions().device(device));
-    double timedSeconds = 0, timedTokens = 0;
-    for (std::size_t i = 0; i < 4 && i < batches.size(); ++i) {
-        control.throwIfCancelled();
-        control.report("timing steps", i, 4);
-        // Spread over the epoch's mix of lengths: batches are in shuffled order.
-        const auto& rows = batches[i * batches.size() / 4];
-        const auto start = Clock::now();
-        auto t = toTensors(trainingBatch(sequences, rows, c.training.maskRatio, std::int32_t(d.vocabulary.size()), i), device);
-        auto parts = forwardLoss(model, t, centre);
-        auto loss = parts.mlkp + c.training.vhmWeight * parts.vhm;
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
-        (void)loss.item<double>();
-        if (i == 0) continue; // warm-up: allocations and lazy initialization
-        timedSeconds += std::chrono::duration<double>(Clock::now() - start).count();
-        timedTokens += paddedTokens(rows);
-    }
-    e.secondsPerEpoch = timedTokens > 0 ? timedSeconds / timedTokens * epochTokens : 0;
-    e.peakRssMegabytes = double(peakRssBytes()) / 1048576.0;
+    e.parameters = (*job.model)->parameterCount();
+    e.vocabularySize = job.dataset->vocabulary.size();
+    e.trainSequences = sequencesRepresented(job.trainSeq);
+    e.validationSequences = job.validationSeq.size();
+    e.stepsPerEpoch = std::int64_t(job.plan.size());
+    e.epochs = c.training.numEpochs;
+    const ModelMemory memory = runTrainingMemory(c, std::int64_t(e.vocabularySize), job.trainSeq);
+    e.modelMegabytes = memory.stateBytes / 1048576.0;
+    e.trainingMegabytes = memory.total() / 1048576.0;
+    job.timeSteps(control, e);
+    job.timeValidation(control, e);
     return e;
 }
 

@@ -97,6 +97,36 @@ struct TrainingSummary {
     double seconds = 0;
 };
 
+/// "Will this fit my laptop, and how long will it take?" before the user waits: the model's
+/// size, the memory the run will need, and real training steps and validation batches timed on
+/// the run's own data (the data read, model, batches and optimizer exactly as training does).
+struct TrainingEstimate {
+    std::int64_t parameters = 0;
+    std::size_t vocabularySize = 0, trainSequences = 0, validationSequences = 0;
+    std::int64_t stepsPerEpoch = 0;
+    int epochs = 0;
+    double readSeconds = 0;             ///< reading the data (the run reads it again)
+    double trainSecondsPerEpoch = 0;    ///< the optimizer steps of one epoch
+    double validationSecondsPerEpoch = 0;
+    double secondsPerEpoch() const { return trainSecondsPerEpoch + validationSecondsPerEpoch; }
+    /// Reading the data and every epoch (evaluation afterwards not included).
+    double totalSeconds() const { return readSeconds + epochs * secondsPerEpoch(); }
+    double modelMegabytes = 0;          ///< weights, gradients and AdamW's two moments (float32)
+    /// The model state plus the activations of one batch of the longest training sequences
+    /// (engine/model/model_memory.h), the figure the memory check compares with the machine's.
+    /// A run's process adds 100-200 MiB of runtime and checkpoint buffers on top (measured by
+    /// bench/estimate_bench for the test and mid presets).
+    double trainingMegabytes = 0;
+    int timedSteps = 0;
+    int threads = 0;
+    std::string threadsReason;
+    std::string device;
+};
+/// Reads the data, builds the model and times up to 8 of epoch 1's steps (after one warm-up)
+/// and a few validation batches: a step costs a fixed part (batching, AdamW) and a part per
+/// token (forward, loss, backward), each scaled to the whole epoch. InputError, Cancelled.
+TrainingEstimate estimateTraining(const RunConfig& config, const JobControl& control = {});
+
 /// Trains LogBERT on the normal sessions of a run's training split and writes the run folder
 /// (config.yaml, vocabulary, parser state, metrics.csv, checkpoint.pt, model.pt, run.json).
 /// Run it on a worker thread: it blocks until done, checks the cancel flag every step (and
@@ -115,27 +145,12 @@ public:
     std::shared_ptr<const Dataset> dataset() const;
 
 private:
+    friend TrainingEstimate estimateTraining(const RunConfig&, const JobControl&);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
 /// Checks what can be checked without reading data (device, threads, init_from); InputError.
 void validateTrainingConfig(const RunConfig& config);
-
-/// "Will this fit my laptop?" before the user waits: the model's size, and a few real training
-/// steps timed on the run's own data (model, batches and optimizer as training builds them).
-struct TrainingEstimate {
-    std::int64_t parameters = 0;
-    std::size_t vocabularySize = 0, trainSequences = 0;
-    std::int64_t stepsPerEpoch = 0;
-    double secondsPerEpoch = 0;       ///< from seconds per token of the timed steps x the epoch's tokens
-    double modelMegabytes = 0;        ///< weights, gradients and AdamW's two moments (float32)
-    double peakRssMegabytes = 0;      ///< of this process after the timed steps
-    int threads = 0;
-    std::string threadsReason;
-    std::string device;
-};
-/// Reads the data, builds the model and times 3 steps (after one warm-up). InputError, Cancelled.
-TrainingEstimate estimateTraining(const RunConfig& config, const JobControl& control = {});
 
 } // namespace logbert
