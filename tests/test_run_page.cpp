@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Run page offscreen: the demo dataset, inline validation, a tiny training run whose points
 // reach the loss and resource charts, pause and stop.
+#include <QApplication>
 #include <QLabel>
+#include <QMessageBox>
+#include <QTimer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSettings>
@@ -12,6 +15,7 @@
 #include <cmath>
 
 #include "engine/demo/demo_generator.h"
+#include "engine/training/metrics_log.h"
 #include "engine/training/resource_log.h"
 #include "engine/training/run_folder.h"
 #include "engine/training/training_job.h"
@@ -92,8 +96,9 @@ private slots:
         for (const QString& part : {QLocale().toString(qlonglong(e.parameters)) + " parameters",
                                     QString("memory ~%1 MiB").arg(e.trainingMegabytes, 0, 'f', 0),
                                     QString("optimizer (%1 MiB)").arg(e.modelMegabytes, 0, 'f', 0),
-                                    QString("training %1 steps on %2 sequences").arg(e.stepsPerEpoch).arg(QLocale().toString(qulonglong(e.trainSequences))),
-                                    QString("for %1 epochs").arg(e.epochs)})
+                                    QString("training (%1 steps on %2 sequences)").arg(e.stepsPerEpoch).arg(QLocale().toString(qulonglong(e.trainSequences))),
+                                    QString("for %1 epochs").arg(e.epochs),
+                                    QString("validating (%1 sequences)").arg(QLocale().toString(qulonglong(e.validationSequences)))})
             QVERIFY2(text.contains(part), qPrintable(part + " not in: " + text));
         QCOMPARE(e.epochs, 50);
         QVERIFY(e.secondsPerEpoch() > 0 && e.totalSeconds() > e.epochs * e.secondsPerEpoch() * 0.99);
@@ -146,6 +151,89 @@ private slots:
                  qPrintable(QString("%1 saved, %2 drawn").arg(saved.size()).arg(drawn)));
         // The data file is remembered for File > Open recent.
         QVERIFY(QSettings().value("recent/data").toStringList().contains(dir.filePath("demo/demo.yaml")));
+    }
+    // Run control (issue 12 §5): Start says why it cannot start; closing while training asks;
+    // a stopped run resumes from the GUI and its metrics neither repeat nor skip a step.
+    void stopResumeAndCloseWhileTraining() {
+        QTemporaryDir workspace;
+        MainWindow window(workspace.path());
+        QSignalSpy opened(&window, &MainWindow::demoDatasetOpened);
+        window.openDemoDataset();
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
+        RunPage& page = *window.runPage();
+        spinAt(page, 0)->setValue(32);
+        spinAt(page, 1)->setValue(1);
+        spinAt(page, 2)->setValue(2);
+        spinAt(page, 4)->setValue(3); // epochs
+
+        // An invalid form: Start (Ctrl+R) says why instead of doing nothing.
+        spinAt(page, 2)->setValue(3);
+        page.start();
+        QVERIFY2(page.statusText().startsWith("Cannot start: ") && page.statusText().contains("must divide"),
+                 qPrintable(page.statusText()));
+        spinAt(page, 2)->setValue(2);
+
+        QSignalSpy finished(page.runner(), &TrainingRunner::finished);
+        page.start();
+        QTRY_VERIFY_WITH_TIMEOUT(page.lossChart()->pointCount(page.lossSeries()) > 20, 30000);
+        const QString runDir = page.runner()->runDir();
+        page.start(); // again while training
+        QVERIFY2(page.statusText().startsWith("Cannot start: this window is training"), qPrintable(page.statusText()));
+
+        // Closing asks; "Keep training" keeps the window and the run.
+        window.show();
+        QTimer::singleShot(200, this, [] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box && box->objectName() == "closeWhileTraining");
+            for (QAbstractButton* b : box->buttons())
+                if (b->text() == "Keep training") b->click();
+        });
+        QVERIFY(!window.close());
+        QVERIFY(page.runner()->isRunning());
+
+        page.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QCOMPARE(page.resumableRun(), runDir);
+        const RunInfo stopped = RunInfo::load(runDir.toStdString());
+        QCOMPARE(QString::fromStdString(stopped.status), QString("cancelled"));
+        QVERIFY(stopped.steps > 0 && stopped.steps < stopped.totalSteps);
+
+        // Resume: the curve so far is drawn first, then training goes on to the end.
+        page.resumeRun(page.resumableRun());
+        QVERIFY(page.runner()->isRunning());
+        QVERIFY(page.lossChart()->pointCount(page.lossSeries()) > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        QVERIFY(page.resumableRun().isEmpty());
+        const RunInfo done = RunInfo::load(runDir.toStdString());
+        QCOMPARE(done.epochsDone, 3);
+        QCOMPARE(done.steps, done.totalSteps);
+        std::int64_t last = 0;
+        int epochRows = 0;
+        const MetricsLog metrics = MetricsLog::load(runDir.toStdString() + "/metrics.csv");
+        for (const MetricsRow& r : metrics.rows()) {
+            if (r.kind == MetricsRow::Kind::Epoch) {
+                ++epochRows;
+                continue;
+            }
+            QVERIFY2(r.step > last, qPrintable(QString("step %1 after %2").arg(r.step).arg(last)));
+            last = r.step;
+        }
+        QCOMPARE(epochRows, 3);
+
+        // Closing while training with "Stop and close": the run stops with its checkpoint.
+        page.start();
+        QTRY_VERIFY_WITH_TIMEOUT(page.lossChart()->pointCount(page.lossSeries()) > 5, 30000);
+        const QString second = page.runner()->runDir();
+        QTimer::singleShot(200, this, [] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            for (QAbstractButton* b : box->buttons())
+                if (b->text() == "Stop and close") b->click();
+        });
+        QVERIFY(window.close());
+        page.runner()->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 10000);
+        QCOMPARE(QString::fromStdString(RunInfo::load(second.toStdString()).status), QString("cancelled"));
     }
 };
 

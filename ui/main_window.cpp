@@ -17,6 +17,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -241,6 +242,23 @@ void MainWindow::setDarkPalette(bool dark) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (askBeforeClosing_ && runPage_->runner()->isRunning()) {
+        // Closing stops the run; say so and let the user keep training instead.
+        QMessageBox ask(QMessageBox::Question, "Training is running",
+                        "Closing the window stops training " + runPage_->runner()->runDir() +
+                            ".\nIts checkpoint keeps the progress: Resume run on the Run page (or logbert train "
+                            "--resume) continues it later.",
+                        QMessageBox::NoButton, this);
+        ask.setObjectName("closeWhileTraining");
+        QPushButton* stop = ask.addButton("Stop and close", QMessageBox::DestructiveRole);
+        ask.addButton("Keep training", QMessageBox::RejectRole);
+        ask.exec();
+        if (ask.clickedButton() != stop) {
+            event->ignore();
+            return;
+        }
+        statusBar()->showMessage("stopping: saving a checkpoint …");
+    }
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     for (auto* splitter : findChildren<QSplitter*>())

@@ -38,6 +38,9 @@ public:
     void setDarkPalette(bool dark);
     /// Shows a page by its sidebar name ("Run", "Results", "Compare").
     void showPage(const QString& name);
+    /// Closing while training asks first (stop and keep the checkpoint, or keep training);
+    /// off for screenshots, which close by themselves.
+    void setAskBeforeClosing(bool ask) { askBeforeClosing_ = ask; }
 
 signals:
     void demoDatasetOpened();
@@ -64,6 +67,7 @@ private:
     ResultsPage* resultsPage_;
     ComparePage* comparePage_;
     DemoDataWriter* demoWriter_;
+    bool askBeforeClosing_ = true;
 };
 
 } // namespace logbert::gui

@@ -42,22 +42,26 @@ QString duration(double seconds) {
 /// figures it came from (the test compares them with estimateTraining's).
 QString estimateSummary(const TrainingEstimate& e) {
     const QLocale locale;
-    return QString("%1 parameters · memory ~%2 MiB for the model, optimizer (%3 MiB) and a batch's activations, "
-                   "plus 100–200 MiB of runtime and checkpoint buffers (estimate_bench) · ~%4 per epoch (%5 training %6 steps on %7 sequences, %8 validating %9) · "
-                   "~%10 for %11 epoch%12, reading the data (%13) included · %14, %15 thread%16: %17")
+    auto time = [](double seconds) { return seconds < 1 ? QString("<1s") : duration(seconds); };
+    return QString("%1 parameters · ~%2 per epoch, ~%3 for %4 epoch%5\n"
+                   "per epoch: %6 training (%7 steps on %8 sequences) + %9 validating (%10 sequences); "
+                   "reading the data %11\n"
+                   "memory ~%12 MiB for the model, optimizer (%13 MiB) and one batch, plus 100–200 MiB of runtime "
+                   "and checkpoint buffers\n"
+                   "%14, %15 thread%16 (%17)")
         .arg(locale.toString(qlonglong(e.parameters)))
-        .arg(e.trainingMegabytes, 0, 'f', 0)
-        .arg(e.modelMegabytes, 0, 'f', 0)
-        .arg(duration(e.secondsPerEpoch()))
-        .arg(duration(e.trainSecondsPerEpoch))
-        .arg(e.stepsPerEpoch)
-        .arg(locale.toString(qulonglong(e.trainSequences)))
-        .arg(duration(e.validationSecondsPerEpoch))
-        .arg(locale.toString(qulonglong(e.validationSequences)))
-        .arg(duration(e.totalSeconds()))
+        .arg(time(e.secondsPerEpoch()))
+        .arg(time(e.totalSeconds()))
         .arg(e.epochs)
         .arg(e.epochs == 1 ? "" : "s")
-        .arg(duration(e.readSeconds))
+        .arg(time(e.trainSecondsPerEpoch))
+        .arg(e.stepsPerEpoch)
+        .arg(locale.toString(qulonglong(e.trainSequences)))
+        .arg(time(e.validationSecondsPerEpoch))
+        .arg(locale.toString(qulonglong(e.validationSequences)))
+        .arg(time(e.readSeconds))
+        .arg(e.trainingMegabytes, 0, 'f', 0)
+        .arg(e.modelMegabytes, 0, 'f', 0)
         .arg(QString::fromStdString(e.device))
         .arg(e.threads)
         .arg(e.threads == 1 ? "" : "s")
@@ -105,12 +109,15 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
                                      : QString("trained %1 epochs, %2 steps in %3").arg(s.epochsDone).arg(s.steps)
                                            .arg(duration(s.seconds)));
         runName_->setText(freshRunName()); // the next Start makes a new run folder
+        setResumable(s.cancelled ? runner_->runDir() : QString());
         emit runFinished(runner_->runDir(), !s.cancelled);
     });
     connect(runner_, &TrainingRunner::failed, this, [this](const QString& error) {
         setRunning(false);
         error_->setText(error);
         status_->setText("training failed");
+        // A run that got to a checkpoint continues from it (after the cause is mended).
+        if (QFileInfo::exists(QDir(runner_->runDir()).filePath("checkpoint.pt"))) setResumable(runner_->runDir());
     });
     connect(runner_, &TrainingRunner::resourcesSampled, this, &RunPage::appendResources);
     revalidate();
@@ -184,6 +191,9 @@ void RunPage::buildForm() {
     startButton_ = new QPushButton("Start");
     pauseButton_ = new QPushButton("Pause");
     stopButton_ = new QPushButton("Stop");
+    resumeButton_ = new QPushButton("Resume run");
+    resumeButton_->hide();
+    connect(resumeButton_, &QPushButton::clicked, this, [this] { resumeRun(resumable_); });
     connect(startButton_, &QPushButton::clicked, this, &RunPage::start);
     connect(pauseButton_, &QPushButton::clicked, this, &RunPage::togglePause);
     connect(stopButton_, &QPushButton::clicked, this, &RunPage::stop);
@@ -192,6 +202,7 @@ void RunPage::buildForm() {
     buttons->addWidget(startButton_);
     buttons->addWidget(pauseButton_);
     buttons->addWidget(stopButton_);
+    buttons->addWidget(resumeButton_);
 
     auto* left = new QVBoxLayout;
     auto* settings = new QGroupBox("Configuration");
@@ -374,14 +385,31 @@ void RunPage::setRunning(bool running) {
         w->setEnabled(!running);
 }
 
+void RunPage::refuseStart(const QString& why) {
+    status_->setText(why);
+    emit statusMessage(why);
+}
+
+void RunPage::setResumable(const QString& runDir) {
+    resumable_ = runDir;
+    resumeButton_->setVisible(!runDir.isEmpty());
+    resumeButton_->setToolTip(runDir.isEmpty() ? QString() : "Continue " + runDir + " from its last checkpoint");
+}
+
 void RunPage::start() {
+    if (runner_->isRunning()) {
+        refuseStart("Cannot start: this window is training " + runner_->runDir() + " (Stop it first).");
+        return;
+    }
     stopFollowing(); // the form is the user's again
     RunConfig config;
     QString error;
     if (!currentConfig(config, error)) {
         error_->setText(error);
+        refuseStart("Cannot start: " + error);
         return;
     }
+    setResumable({});
     const QString runDir = QDir(workspace_).filePath("runs/" + runName_->text().trimmed());
     clearCharts();
     vhmWeight_ = config.training.vhmWeight;
@@ -424,7 +452,7 @@ void RunPage::markEstimate(const QString& yaml) {
     if (estimatedYaml_.isEmpty()) return;
     // Stale until estimated again: a preset or field changed what the figures are about.
     estimateStale_ = yaml != estimatedYaml_;
-    estimate_->setText(estimateStale_ ? "Stale (the settings changed since; Estimate again): " + estimateSummary_
+    estimate_->setText(estimateStale_ ? "Stale (the settings changed since; Estimate again):\n" + estimateSummary_
                                       : estimateSummary_);
     estimate_->setStyleSheet(estimateStale_ ? "color: palette(mid);" : QString());
     estimate_->setToolTip(estimateStale_ ? "These figures are for the settings of the last estimate, not the form's"
@@ -509,6 +537,7 @@ void RunPage::showFollowedConfig() {
 
 void RunPage::stopFollowing() {
     if (!follower_) return;
+    follower_->disconnect(this); // a poll already queued must not reach a page that stopped following
     follower_->deleteLater();
     follower_ = nullptr;
     followBar_->hide();
@@ -524,6 +553,7 @@ QString RunPage::followedRun() const { return follower_ ? follower_->runDir() : 
 QString RunPage::statusText() const { return status_->text(); }
 
 void RunPage::showFollowed(const RunFolderChange& change) {
+    if (!follower_ || sender() != follower_) return; // from a follower this page let go of
     const RunFolderTail& tail = follower_->tail();
     if (change.newMetricsFrom == 0 && !tail.metrics().empty()) showFollowedConfig(); // written before the first row
     if (change.metricsRestarted) { // a resume rewrote the log: the curves start again
@@ -554,7 +584,57 @@ void RunPage::showFollowed(const RunFolderChange& change) {
     progress_->setRange(0, int(total));
     progress_->setValue(int(std::min(a.step, total)));
     if (a.info.threads > 0) showThreads(a.info.threads, QString::fromStdString(a.info.threadsReason));
+    const bool stopped = a.state == RunActivity::State::Stopped ||
+                         (a.state == RunActivity::State::Failed && QFileInfo::exists(QDir(follower_->runDir()).filePath("checkpoint.pt")));
+    setResumable(stopped ? follower_->runDir() : QString());
     if (change.evaluationLanded) emit evaluationLanded(follower_->runDir());
+}
+
+void RunPage::resumeRun(const QString& runDir) {
+    if (runner_->isRunning()) {
+        refuseStart("Cannot resume: this window is training " + runner_->runDir() + " (Stop it first).");
+        return;
+    }
+    RunConfig config;
+    RunInfo info;
+    try {
+        config = loadRunFolderConfig(runDir.toStdString());
+        info = RunInfo::load(runDir.toStdString());
+    } catch (const std::exception& e) {
+        refuseStart("Cannot resume " + runDir + ": " + QString::fromStdString(e.what()));
+        return;
+    }
+    stopFollowing();
+    setResumable({});
+    clearCharts();
+    vhmWeight_ = config.training.vhmWeight;
+    drawSavedCurves(runDir, info.steps); // info.steps: the last checkpoint's, where training continues
+    setFields(config);
+    {
+        const QSignalBlocker blockName(runName_);
+        runName_->setText(QDir(runDir).dirName());
+    }
+    yaml_->setPlainText(QString::fromStdString(config.toYaml()));
+    error_->clear();
+    setRunning(true);
+    status_->setText("resuming " + runDir + " …");
+    runner_->start(TrainingParams{config, runDir.toStdString(), true, {}});
+}
+
+void RunPage::drawSavedCurves(const QString& runDir, std::int64_t upToStep) {
+    const QDir dir(runDir);
+    try {
+        const MetricsLog metrics = MetricsLog::load(dir.filePath("metrics.csv").toStdString());
+        for (const MetricsRow& r : metrics.rows()) {
+            if (r.step > upToStep) break; // past the checkpoint: trained again
+            if (r.kind == MetricsRow::Kind::Step) appendLoss(double(r.step), r.loss, r.mlkp, r.vhm);
+            else if (std::isfinite(r.validationLoss)) lossChart_->append(validationSeries_, double(r.step), r.validationLoss);
+        }
+        const ResourceLog resources = ResourceLog::load(dir.filePath("resources.csv").toStdString());
+        for (const ResourceRow& r : resources.rows()) appendResources(r);
+    } catch (const std::exception&) {
+        // A log that cannot be read: the resumed run's own points still come.
+    }
 }
 
 void RunPage::appendResources(const ResourceRow& row) {

@@ -60,12 +60,18 @@ public:
     QString followedRun() const;
     RunFollower* follower() const { return follower_; }
     QString statusText() const;
+    /// The stopped run the Resume button continues ("" when none).
+    QString resumableRun() const { return resumable_; }
 
 public slots:
     /// Times a few training steps on the data in the background and shows parameters, memory
     /// and time per epoch.
     void estimate();
     void start();
+    /// Continues a stopped run (this page's own, or a followed one whose process is gone) from
+    /// its checkpoint, in this window, as `logbert train --resume DIR` does: its curves so far
+    /// are drawn first. Refused with a message while training.
+    void resumeRun(const QString& runDir);
     void togglePause();
     /// The thread count training uses and why (a setting, or what auto measured).
     void showThreads(int threads, const QString& reason);
@@ -87,6 +93,11 @@ private:
     void setFields(const RunConfig& config);
     void revalidate();
     void setRunning(bool running);
+    /// Start/Ctrl+R cannot act: says why on the page and in the status bar.
+    void refuseStart(const QString& why);
+    void setResumable(const QString& runDir);
+    /// The run folder's curves so far (metrics.csv rows up to `upToStep`, resources.csv).
+    void drawSavedCurves(const QString& runDir, std::int64_t upToStep);
     void appendResources(const ResourceRow& row);
     /// One training loss point on the loss chart (raw, smoothed, MLKP, alpha * VHM).
     void appendLoss(double step, double loss, double mlkp, double vhm);
@@ -105,7 +116,8 @@ private:
     QDoubleSpinBox *learningRate_, *maskRatio_;
     QPlainTextEdit* yaml_;
     QLabel* error_;
-    QPushButton *startButton_, *pauseButton_, *stopButton_, *estimateButton_;
+    QPushButton *startButton_, *pauseButton_, *stopButton_, *estimateButton_, *resumeButton_;
+    QString resumable_;
     QLabel* estimate_;
     BackgroundTask* estimator_;
     QString estimatedYaml_;   // the config the shown estimate is for ("" before the first)

@@ -22,6 +22,7 @@ void describeOptions(QCommandLineParser& cli) {
     cli.addOption({"demo", "Open the built-in demo dataset."});
     cli.addOption({"data", "Open a data YAML.", "FILE"});
     cli.addOption({"train", "Start training right away."});
+    cli.addOption({"estimate", "Estimate the run right away (time per epoch and in all, memory)."});
     cli.addOption({"run", "Open a run folder: its results when it has finished, followed live while another process trains it.", "DIR"});
     cli.addOption({"page", "Show a page: run, results or compare.", "NAME"});
     cli.addOption({"dark", "Use the dark palette (also in View, remembered)."});
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
     // The data file and training follow the demo dataset, which is written in the background.
     auto selectDataAndTrain = [&window, &cli] {
         if (cli.isSet("data")) window.openDataFile(cli.value("data"));
+        if (cli.isSet("estimate")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::estimate);
         if (cli.isSet("train")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::start);
     };
     if (cli.isSet("demo")) {
@@ -94,6 +96,7 @@ int main(int argc, char** argv) {
         const QString file = cli.value("screenshot");
         QTimer::singleShot(int(cli.value("after").toDouble() * 1000), &window, [&window, file] {
             window.grab().save(file);
+            window.setAskBeforeClosing(false);
             window.close();
         });
     }
