@@ -29,12 +29,13 @@
 #include "ui/datasets_page.h"
 #include "ui/results_page.h"
 #include "ui/run_page.h"
+#include "ui/welcome_page.h"
 
 namespace logbert::gui {
 
 MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     : QMainWindow(parent), workspace_(workspace), sidebar_(new QListWidget), pages_(new QStackedWidget),
-      datasetsPage_(new DatasetsPage(workspace)), runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage),
+      welcomePage_(new WelcomePage(QDir(workspace).filePath("runs"))), datasetsPage_(new DatasetsPage(workspace)), runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage),
       comparePage_(new ComparePage(QDir(workspace).filePath("runs"))), demoWriter_(new DemoDataWriter(this)) {
     connect(demoWriter_, &DemoDataWriter::finished, this, &MainWindow::showDemoDataset);
     connect(demoWriter_, &DemoDataWriter::failed, this, [this](const QString& error) {
@@ -43,21 +44,38 @@ MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     });
     setWindowTitle("LogBERT Workbench");
     sidebar_->setFixedWidth(140);
+    sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_DirHomeIcon), "Welcome"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_DirOpenIcon), "Datasets"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_MediaPlay), "Run"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogDetailedView), "Results"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogListView), "Compare"));
+    pages_->addWidget(welcomePage_);
     pages_->addWidget(datasetsPage_);
     pages_->addWidget(runPage_);
     pages_->addWidget(resultsPage_);
     pages_->addWidget(comparePage_);
     connect(comparePage_, &ComparePage::openRunRequested, this, &MainWindow::openRun);
+    connect(welcomePage_, &WelcomePage::demoAndTrainRequested, this, &MainWindow::openDemoAndTrain);
+    connect(welcomePage_, &WelcomePage::openDataRequested, this, [this](const QString& path) {
+        const QString f = !path.isEmpty() ? path
+                                          : QFileDialog::getOpenFileName(this, "Data YAML", workspace_, "YAML (*.yaml *.yml)");
+        if (f.isEmpty()) return;
+        openDataFile(f);
+        showPage("Run");
+    });
+    connect(welcomePage_, &WelcomePage::openRunRequested, this, [this](const QString& path) {
+        const QString dir = !path.isEmpty() ? path : QFileDialog::getExistingDirectory(this, "Run folder", QDir(workspace_).filePath("runs"));
+        if (!dir.isEmpty()) openRun(dir);
+    });
     connect(datasetsPage_, &DatasetsPage::useForTraining, this, [this](const QString& dataFile) {
         runPage_->setDataFile(dataFile);
         showPage("Run");
     });
     connect(resultsPage_, &ResultsPage::evaluated, comparePage_, &ComparePage::refresh);
     connect(sidebar_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
+    connect(pages_, &QStackedWidget::currentChanged, this, [this] {
+        if (pages_->currentWidget() == welcomePage_) welcomePage_->refresh(); // runs and data files may have come since
+    });
     sidebar_->setCurrentRow(0);
     auto* central = new QWidget;
     auto* layout = new QHBoxLayout(central);
@@ -120,6 +138,11 @@ void MainWindow::buildMenus() {
     training->addAction("S&top", runPage_, &RunPage::stop)->setShortcut(QKeySequence("Ctrl+."));
 
     QMenu* view = menuBar()->addMenu("&View");
+    for (int i = 0; i < sidebar_->count(); ++i) {
+        const QString name = sidebar_->item(i)->text();
+        view->addAction(name, this, [this, name] { showPage(name); })->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+    }
+    view->addSeparator();
     QAction* dark = view->addAction("&Dark palette");
     dark->setCheckable(true);
     dark->setChecked(QSettings().value("view/dark", false).toBool());
@@ -170,6 +193,19 @@ void MainWindow::updateRecentMenu() {
     const QStringList recent = QSettings().value("recent/data").toStringList();
     for (const QString& path : recent) recentMenu_->addAction(path, this, [this, path] { openDataFile(path); });
     recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::openDemoAndTrain() {
+    connect(this, &MainWindow::demoDatasetOpened, this, [this] {
+        showPage("Run");
+        runPage_->start();
+    }, Qt::SingleShotConnection);
+    openDemoDataset();
+}
+
+QString MainWindow::currentPage() const {
+    const auto* item = sidebar_->currentItem();
+    return item ? item->text() : QString();
 }
 
 void MainWindow::showPage(const QString& name) {

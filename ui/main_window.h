@@ -12,6 +12,7 @@ class ComparePage;
 class DatasetsPage;
 class ResultsPage;
 class RunPage;
+class WelcomePage;
 
 /// Hosts the pages (a sidebar switches them), the menus, shortcuts and the status bar, and keeps
 /// the window layout in QSettings. Pages own their state; this class only connects them.
@@ -22,6 +23,7 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(const QString& workspace, QWidget* parent = nullptr);
 
+    WelcomePage* welcomePage() const { return welcomePage_; }
     DatasetsPage* datasetsPage() const { return datasetsPage_; }
     RunPage* runPage() const { return runPage_; }
     ResultsPage* resultsPage() const { return resultsPage_; }
@@ -36,8 +38,12 @@ public:
     void openDemoDataset();
     void openDataFile(const QString& path);
     void setDarkPalette(bool dark);
-    /// Shows a page by its sidebar name ("Run", "Results", "Compare").
+    /// Shows a page by its sidebar name ("Welcome", "Datasets", "Run", "Results", "Compare").
     void showPage(const QString& name);
+    /// The sidebar name of the page on show.
+    QString currentPage() const;
+    /// The welcome page's one click: the demo dataset, then a test-preset run on it, live on the Run page.
+    void openDemoAndTrain();
     /// Closing while training asks first (stop and keep the checkpoint, or keep training);
     /// off for screenshots, which close by themselves.
     void setAskBeforeClosing(bool ask) { askBeforeClosing_ = ask; }
@@ -62,6 +68,7 @@ private:
     QString workspace_;
     QListWidget* sidebar_;
     QStackedWidget* pages_;
+    WelcomePage* welcomePage_;
     DatasetsPage* datasetsPage_;
     RunPage* runPage_;
     ResultsPage* resultsPage_;
