@@ -2,7 +2,7 @@
 # Retakes docs/screenshots: every page of the workbench, light and dark, at 1600x1000 and
 # 1280x800, on the built-in demo dataset, under Xvfb. Two demo runs are trained first with the
 # CLI (for Results and Compare); the Run page is shot during a live run, and once more following a
-# CLI run that another process trains outside the workspace. About 7 minutes on 2 cores.
+# CLI run that another process trains outside the workspace. About 9 minutes on 2 cores.
 # Usage: scripts/screenshots.sh [BUILD_DIR]
 set -eu
 build=${1:-build}
@@ -33,12 +33,14 @@ shoot() { # name size palette seconds args...
 }
 
 # The Run page's live runs come last: they add run folders that Compare would show.
-for page in datasets results compare run; do
+for page in welcome datasets results compare estimate run; do
   for size in 1600x1000 1280x800; do
     for palette in light dark; do
       name="$page-$palette-${size%x*}"
       case $page in
+        welcome) shoot "$name" "$size" "$palette" 3 ;;
         datasets) shoot "$name" "$size" "$palette" 6 --demo ;;
+        estimate) shoot "$name" "$size" "$palette" 25 --demo --page run --estimate ;;
         results) shoot "$name" "$size" "$palette" 6 --run "$work/ws/runs/demo-test" --page results ;;
         compare) shoot "$name" "$size" "$palette" 4 --page compare ;;
         run) shoot "$name" "$size" "$palette" 22 --demo --train --page run ;;

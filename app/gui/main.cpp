@@ -24,7 +24,7 @@ void describeOptions(QCommandLineParser& cli) {
     cli.addOption({"train", "Start training right away."});
     cli.addOption({"estimate", "Estimate the run right away (time per epoch and in all, memory)."});
     cli.addOption({"run", "Open a run folder: its results when it has finished, followed live while another process trains it.", "DIR"});
-    cli.addOption({"page", "Show a page: run, results or compare.", "NAME"});
+    cli.addOption({"page", "Show a page: welcome, datasets, run, results or compare.", "NAME"});
     cli.addOption({"dark", "Use the dark palette (also in View, remembered)."});
     cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});
     cli.addOption({"after", "Seconds before --screenshot (default 3).", "SECONDS", "3"});
@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
     }
     if (cli.isSet("run")) window.openRun(cli.value("run"));
     if (cli.isSet("page")) window.showPage(cli.value("page"));
+    else if (cli.isSet("demo") || cli.isSet("data")) window.showPage("Datasets"); // where the data shows first; else Welcome
     if (cli.isSet("screenshot")) {
         const QString file = cli.value("screenshot");
         QTimer::singleShot(int(cli.value("after").toDouble() * 1000), &window, [&window, file] {
