@@ -26,6 +26,7 @@ CLI_PACKAGES=(
 GUI_PACKAGES=(
   qt6-base-dev qt6-svg-dev libqcustomplot-dev
   xvfb xauth                         # GUI screenshots and runs without a display
+  poppler-utils                      # pdftotext/pdftoppm: the report test reads the PDF's pages
   python3-torch                      # torchrun, for the test that launches ranks with it (~30 s to install)
 )
 

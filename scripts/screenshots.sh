@@ -2,7 +2,8 @@
 # Retakes docs/screenshots: every page of the workbench, light and dark, at 1600x1000 and
 # 1280x800, on the built-in demo dataset, under Xvfb. Two demo runs are trained first with the
 # CLI (for Results and Compare); the Run page is shot during a live run, and once more following a
-# CLI run that another process trains outside the workspace. About 9 minutes on 2 cores.
+# CLI run that another process trains outside the workspace. The demo run's report goes to
+# docs/report (HTML, PDF, and every PDF page as a picture). About 9 minutes on 2 cores.
 # Usage: scripts/screenshots.sh [BUILD_DIR]
 set -eu
 build=${1:-build}
@@ -21,6 +22,13 @@ sleep 1
 "$cli" train "$work/ws/demo/demo.yaml" --out "$work/ws/runs/demo-test" --quiet >/dev/null
 "$cli" train "$work/ws/demo/demo.yaml" --set model.hidden_size=128 --set model.num_hidden_layers=2 \
   --out "$work/ws/runs/demo-hidden128" --quiet >/dev/null
+
+# The report, written as Results > Export report writes it.
+rm -rf docs/report
+mkdir -p docs/report
+"$gui" --workspace "$work/ws" --run "$work/ws/runs/demo-test" --report docs/report/report.html >/dev/null 2>&1
+pdftoppm -r 60 -png docs/report/report.pdf docs/report/page
+ls docs/report/*
 
 shoot() { # name size palette seconds args...
   name=$1 size=$2 palette=$3 after=$4

@@ -3,6 +3,7 @@
 // controls that recompute LogBERT's row, the TP/FP/FN/TN filter, and a session's detail with
 // highlighted keys and raw lines.
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -13,10 +14,12 @@
 
 #include "engine/config/run_config.h"
 #include "engine/demo/demo_generator.h"
+#include "engine/detection/detector_reports.h"
 #include "engine/training/training_job.h"
 #include "test_support.h"
 #include "ui/report.h"
 #include "ui/results_page.h"
+#include "ui/session_html.h"
 #include "widgets/live_chart.h"
 
 #if defined(__has_feature)
@@ -99,7 +102,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(linesShown.count(), 1, 10000); // read on a worker thread
         const QString html = page.sessionDetailHtml();
         QVERIFY2(html.contains("HDFS_demo.log:"), qPrintable(html.left(400))); // raw lines with numbers
-        QVERIFY(html.contains("flagged"));
+        QVERIFY(html.contains("Flagged"));
         page.filterCategory("all");
         QVERIFY(std::uint64_t(page.visibleSessions()) == chosen.total());
 
@@ -112,10 +115,91 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(f.readAll());
         for (const char* part : {"LogBERT report", "Unseen key set", "data:image/png;base64", "Top flagged sessions",
-                                 "HDFS", "model.hidden_size"})
+                                 "HDFS", "model.hidden_size", "What each detector does", "Verdict."})
             QVERIFY2(text.contains(part), part);
+        // The summary card's figures are the engine's at the validation choice.
+        const EvaluationResult& result = *page.run().result;
+        const auto rows = detectorReports(result.sessions, result.thresholds);
+        QVERIFY(text.contains(QString("F1 %1").arg(rows.front().test.f1(), 0, 'f', 4)));
+        QVERIFY(text.contains(QString("finds %1 of %2 anomalies, %3 false alarms")
+                                  .arg(rows.front().test.tp).arg(rows.front().test.tp + rows.front().test.fn).arg(rows.front().test.fp)));
+        QVERIFY(text.contains(QString(result.verdict.c_str()).toHtmlEscaped()));
+        for (const auto& row : rows) QVERIFY2(text.contains(QString::fromStdString(row.description).toHtmlEscaped()), row.name.c_str());
+        for (const ScoredSession* top : reportSessions(result))
+            QVERIFY(text.contains(QString::fromStdString(page.run().dataset->sessions[top->index].id)));
         QVERIFY(QFileInfo(pdf).size() > 10000);
+        // The PDF starts with the report (no blank first page) and every page has text on it.
+        const QString pdftotext = QStandardPaths::findExecutable("pdftotext");
+        if (pdftotext.isEmpty()) {
+            qInfo("SKIP the PDF's pages: no pdftotext (poppler-utils)");
+        } else {
+            QProcess reader;
+            reader.start(pdftotext, {"-layout", pdf, "-"});
+            QVERIFY(reader.waitForFinished(30000));
+            const QStringList pages = QString::fromUtf8(reader.readAllStandardOutput()).split('\f', Qt::SkipEmptyParts);
+            QVERIFY(pages.size() >= 2);
+            QVERIFY2(pages.front().contains("LogBERT report") && pages.front().contains("Verdict."), qPrintable(pages.front()));
+            QVERIFY(pages.front().contains("Detection on the test split"));
+            for (const QString& p : pages) QVERIFY(p.trimmed().size() > 40);
+        }
         if (qEnvironmentVariableIsSet("LOGBERT_TEST_OUTPUT")) QFile::copy(htmlFile, qEnvironmentVariable("LOGBERT_TEST_OUTPUT") + "/report.html");
+    }
+
+    // The session detail says what the engine's score says: 1-based ranks, probabilities never
+    // written as 0, why it is flagged at the current thresholds, the missed keys' lines marked.
+    void sessionDetailSaysWhatTheScoreSays() {
+        QCOMPARE(ordinal(1), QString("1st"));
+        QCOMPARE(ordinal(2), QString("2nd"));
+        QCOMPARE(ordinal(3), QString("3rd"));
+        QCOMPARE(ordinal(11), QString("11th"));
+        QCOMPARE(ordinal(13), QString("13th"));
+        QCOMPARE(ordinal(22), QString("22nd"));
+        QCOMPARE(ordinal(112), QString("112th"));
+        QCOMPARE(probabilityText(0), QString("< 1e-45"));
+        QCOMPARE(probabilityText(3.1e-7), QString("3.1e-07"));
+        QCOMPARE(probabilityText(0.4123), QString("0.412"));
+
+        ResultsPage page;
+        QSignalSpy evaluated(&page, &ResultsPage::evaluated);
+        page.openRun(runDir);
+        QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), 1, 60000);
+        page.filterCategory("TP");
+        QVERIFY(page.visibleSessions() > 0);
+        QSignalSpy linesShown(&page, &ResultsPage::rawLinesShown);
+        page.showSession(0);
+        QTRY_COMPARE_WITH_TIMEOUT(linesShown.count(), 1, 10000);
+        const ScoredSession* s = page.shownSession();
+        QVERIFY(s);
+        const Thresholds t = page.currentThresholds();
+        const QString html = page.sessionDetailHtml();
+        QVERIFY2(html.contains(QString("%1 of %2 masked keys were outside the model's top %3")
+                                   .arg(s->score.missesAt(t.topG)).arg(s->score.keysMasked()).arg(t.topG)),
+                 qPrintable(html.left(2000)));
+        if (s->score.endRank >= 0 && t.endG > 0)
+            QVERIFY(html.contains("[END] ranked " + ordinal(std::uint64_t(s->score.endRank) + 1)));
+        QVERIFY(html.contains("Flagged"));
+        // Each miss's table row: its 1-based position and rank, and its probability in words.
+        std::size_t misses = 0;
+        for (const auto& m : s->score.missed) {
+            if (m.key == Vocabulary::kEndKey || m.rank < std::uint32_t(t.topG)) continue;
+            ++misses;
+            const QString cells = QString("<td>%1</td>").arg(m.position + 1);
+            QVERIFY2(html.contains(cells), qPrintable(cells));
+            QVERIFY(html.contains(probabilityText(m.probability).toHtmlEscaped()));
+        }
+        QCOMPARE(std::size_t(s->score.missesAt(t.topG)), misses);
+        QVERIFY(html.contains("#fde2e0") == (misses > 0)); // the lines of missed keys are highlighted
+        QVERIFY(!html.contains(">0</td><td>< 1e-45") && !html.contains("probability 0<"));
+        // The sessions table's [END] rank is 1-based too.
+        if (s->score.endRank >= 0) QCOMPARE(page.sessionCell(0, "[END] rank"), QString::number(s->score.endRank + 1));
+        // The detail follows the thresholds: top-g at its maximum leaves no key miss.
+        Thresholds all = t;
+        all.topG = 1000;
+        all.endG = 0;
+        page.showSession(0);
+        page.setThresholds(all);
+        QVERIFY(page.sessionDetailHtml().contains("0 of "));
+        QVERIFY(page.sessionDetailHtml().contains("No key outside the top-g."));
     }
 
     // Every row the page shows at a set of controls is what `logbert evaluate` prints with those

@@ -19,7 +19,7 @@ namespace logbert::gui {
 bool exportReport(const EvaluatedRun& run, const SessionLinesMap& lines, const QString& htmlPath, const QString& pdfPath,
                   QString& error);
 
-inline constexpr std::size_t kReportSessions = 10, kReportLines = 30;
+inline constexpr std::size_t kReportSessions = 6, kReportLines = 24, kReportMissRows = 8;
 
 /// The test sessions the report shows: flagged ones with the most misses first.
 std::vector<const ScoredSession*> reportSessions(const EvaluationResult& result);

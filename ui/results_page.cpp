@@ -22,12 +22,14 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QTableWidget>
+#include <QScrollBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 #include <cmath>
 #include <map>
 
 #include "ui/report.h"
+#include "ui/session_html.h"
 #include "widgets/live_chart.h"
 
 namespace logbert::gui {
@@ -41,7 +43,6 @@ QString categoryOf(bool anomaly, bool flagged) {
     return anomaly ? (flagged ? "TP" : "FN") : (flagged ? "FP" : "TN");
 }
 
-QString keyName(std::int32_t key) { return key == Vocabulary::kEndKey ? "[END]" : QString::number(key); }
 } // namespace
 
 /// Filters the sessions table by text (session id) and by outcome category.
@@ -70,9 +71,12 @@ ResultsPage::ResultsPage(QWidget* parent)
     buildUi();
     connect(rawLineLoader_, &RawLineLoader::loaded, this, &ResultsPage::showRawLines);
     connect(reportLineLoader_, &RawLineLoader::loaded, this, &ResultsPage::writeReport);
-    connect(reportLineLoader_, &RawLineLoader::failed, this, [this](const QString& error) { emit statusMessage("report: " + error); });
+    connect(reportLineLoader_, &RawLineLoader::failed, this, [this](const QString& error) {
+        emit statusMessage("report: " + error);
+        emit reportFailed(error);
+    });
     connect(rawLineLoader_, &RawLineLoader::failed, this, [this](const QString& error) {
-        if (error != "cancelled") detail_->setHtml(sessionHtml_ + "<p>" + error.toHtmlEscaped() + "</p>");
+        if (error != "cancelled") detail_->append("<p>" + error.toHtmlEscaped() + "</p>");
     });
     connect(runner_, &EvaluationRunner::progress, this, [this](const JobProgress& p) {
         progress_->setVisible(true);
@@ -91,6 +95,7 @@ ResultsPage::ResultsPage(QWidget* parent)
         title_->setText("Evaluation failed: " + error);
         enableRunActions();
         emit statusMessage(error);
+        emit evaluationFailed(error);
     });
 }
 
@@ -101,8 +106,10 @@ void ResultsPage::buildUi() {
     progress_->setVisible(false);
 
     metrics_ = new QTableWidget(0, 11);
-    metrics_->setHorizontalHeaderLabels({"detector", "TP", "FP", "FN", "TN", "precision", "recall", "F1", "accuracy",
-                                         "specificity", "FPR"});
+    // FPR before accuracy and specificity: on a narrow window the columns that scroll out of
+    // sight are the ones TP/FP/FN/TN already say.
+    metrics_->setHorizontalHeaderLabels({"detector", "TP", "FP", "FN", "TN", "precision", "recall", "F1", "FPR",
+                                         "accuracy", "specificity"});
     metrics_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     metrics_->verticalHeader()->setVisible(false);
     metrics_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -146,10 +153,6 @@ void ResultsPage::buildUi() {
     controls->addRow("top-g for [END]", endG_);
     controls->addRow("distance d", distance_);
     controls->addRow(reset);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(exportButton);
-    buttons->addWidget(again);
-    controls->addRow(buttons);
     controls->addRow(chosenLabel_);
     auto* thresholdBox = new QGroupBox("Thresholds (every row and the verdict follow them)");
     thresholdBox->setLayout(controls);
@@ -216,9 +219,14 @@ void ResultsPage::buildUi() {
     lower->setStretchFactor(1, 1);
     lower->setSizes({640, 700});
 
+    // All seven rows and every column fit a 1280x800 window: compact rows, and the thresholds
+    // box takes only the width its controls need.
+    metrics_->verticalHeader()->setDefaultSectionSize(metrics_->fontMetrics().height() + 8);
+    thresholdBox->setMaximumWidth(420);
+    thresholdBox->setMinimumHeight(thresholdBox->sizeHint().height()); // the splitter never clips its last line
     auto* upper = new QHBoxLayout;
-    upper->addWidget(metrics_, 3);
-    upper->addWidget(thresholdBox, 2);
+    upper->addWidget(metrics_, 1);
+    upper->addWidget(thresholdBox, 0);
     auto* upperWidget = new QWidget;
     upperWidget->setLayout(upper);
     auto* split = new QSplitter(Qt::Vertical);
@@ -226,8 +234,12 @@ void ResultsPage::buildUi() {
     split->addWidget(upperWidget);
     split->addWidget(lower);
     split->setStretchFactor(1, 2);
+    auto* header = new QHBoxLayout; // the run's actions beside its title
+    header->addWidget(title_, 1);
+    header->addWidget(exportButton, 0, Qt::AlignTop);
+    header->addWidget(again, 0, Qt::AlignTop);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(title_);
+    layout->addLayout(header);
     layout->addWidget(progress_);
     layout->addWidget(split, 1);
 }
@@ -249,14 +261,18 @@ void ResultsPage::openRun(const QString& runDir, EvaluationRunner::Mode mode) {
 
 void ResultsPage::showRun(const EvaluatedRun& run) {
     run_ = run;
+    shownSession_ = kNoSession;
+    shownLines_.reset();
     const EvaluationResult& r = *run.result;
     chosen_ = r.thresholds;
-    chosenLabel_->setText(QString("Chosen on validation: r %1, top-%2, [END] top-%3, d %4 — %5")
-                              .arg(chosen_.missRatio).arg(chosen_.topG).arg(chosen_.endG).arg(chosen_.distance)
-                              .arg(QString::fromStdString(chosen_.method)));
-    metrics_->setRowCount(int(r.detectors.size()));
-    for (int i = 0; i < int(r.detectors.size()); ++i) {
-        const auto& d = r.detectors[std::size_t(i)];
+    // Short enough for the box at 1280x800; how they were chosen is one hover away.
+    chosenLabel_->setText(QString("Validation chose r %1 · top-%2 · [END] top-%3 · d %4")
+                              .arg(chosen_.missRatio, 0, 'f', 3).arg(chosen_.topG).arg(chosen_.endG).arg(chosen_.distance, 0, 'g', 4));
+    chosenLabel_->setToolTip(QString::fromStdString(chosen_.method));
+    const auto rows = detectorReports(r.sessions, chosen_); // names and descriptions of this build, not the saved ones
+    metrics_->setRowCount(int(rows.size()));
+    for (int i = 0; i < int(rows.size()); ++i) {
+        const auto& d = rows[std::size_t(i)];
         auto* name = new QTableWidgetItem(QString::fromStdString(d.name));
         name->setToolTip(QString::fromStdString(d.description));
         metrics_->setItem(i, 0, name);
@@ -286,7 +302,7 @@ void ResultsPage::fillSessions() {
         item(s.label == Label::Anomaly ? "anomaly" : "normal", int(s.label));
         item(QString::number(s.score.keys), s.score.keys);
         item("", 0);
-        item(s.score.endRank < 0 ? "" : QString::number(s.score.endRank), s.score.endRank);
+        item(s.score.endRank < 0 ? "" : QString::number(s.score.endRank + 1), s.score.endRank); // 1-based
         item(QString::number(s.score.distance, 'g', 4), s.score.distance);
         item("", 0);
         item("", QString());
@@ -350,9 +366,9 @@ void ResultsPage::recompute() {
         const Confusion c = detectors[std::size_t(i)].test;
         if (i == 0) placeMarkers(c);
         const QVariantList values{qulonglong(c.tp), qulonglong(c.fp), qulonglong(c.fn), qulonglong(c.tn),
-                                  c.precision(), c.recall(), c.f1(), c.accuracy(), c.specificity(), c.fpr()};
+                                  c.precision(), c.recall(), c.f1(), c.fpr(), c.accuracy(), c.specificity()};
         for (int k = 0; k < values.size(); ++k) {
-            const QString text = k < 4 ? values[k].toString() : QString::number(values[k].toDouble(), 'f', k == 9 ? 5 : 4);
+            const QString text = k < 4 ? values[k].toString() : QString::number(values[k].toDouble(), 'f', k == 7 ? 5 : 4);
             metrics_->setItem(i, k + 1, new QTableWidgetItem(text));
         }
     }
@@ -371,91 +387,52 @@ void ResultsPage::recompute() {
         sessionsModel_->item(row, kOutcome)->setData(outcome, Qt::UserRole);
     }
     proxy_->invalidate();
+    renderSessionDetail();
 }
 
 int ResultsPage::visibleSessions() const { return proxy_->rowCount(); }
+
+QString ResultsPage::sessionCell(int visibleRow, const QString& column) const {
+    for (int c = 0; c < sessionsModel_->columnCount(); ++c)
+        if (sessionsModel_->horizontalHeaderItem(c)->text() == column) return proxy_->index(visibleRow, c).data().toString();
+    return {};
+}
 
 void ResultsPage::filterCategory(const QString& category) { category_->setCurrentText(category); }
 
 void ResultsPage::showSession(int visibleRow) {
     if (!run_.result || visibleRow < 0 || visibleRow >= proxy_->rowCount()) return;
-    const int i = proxy_->index(visibleRow, kSession).data(kRowRole).toInt();
-    const ScoredSession& s = run_.result->sessions[std::size_t(i)];
-    const Session& session = run_.dataset->sessions[s.index];
-    const Dataset& d = *run_.dataset;
-    QString html;
-    html += QString("<h3>%1</h3>").arg(QString::fromStdString(session.id).toHtmlEscaped());
-    html += QString("<p>%1 · %2 keys · %3 masked · %4 outside the top-%5 · [END] rank %6 · distance %7 · <b>%8</b></p>")
-                .arg(s.label == Label::Anomaly ? "anomaly" : "normal").arg(s.score.keys).arg(s.score.masked)
-                .arg(s.score.missesAt(current_.topG)).arg(current_.topG).arg(s.score.endRank)
-                .arg(s.score.distance, 0, 'g', 4).arg(current_.flags(s.score) ? "flagged" : "not flagged");
-    // The key sequence: misses in red (hover for the model's predictions).
-    std::map<std::uint32_t, const MissedKey*> byPosition;
-    for (const auto& m : s.score.missed) byPosition[m.position] = &m;
-    auto predictions = [](const MissedKey& m) {
-        QStringList p;
-        for (auto k : m.predictions) p << keyName(k);
-        return p.join(" ");
-    };
-    html += "<p style='line-height:160%'>";
-    for (std::uint32_t p = 0; p <= session.keys.size(); ++p) {
-        const bool end = p == session.keys.size();
-        if (end && s.score.endRank < 0) break;
-        auto it = byPosition.find(p);
-        const bool miss = it != byPosition.end() &&
-                          it->second->rank >= std::uint32_t(end ? std::max(1, current_.endG) : current_.topG);
-        const QString label = end ? "[END]" : QString::number(session.keys[p]);
-        const QString tip = it != byPosition.end() ? QString("rank %1, expected %2").arg(it->second->rank).arg(predictions(*it->second)) : QString("first choice");
-        html += QString("<span title='%1' style='background:%2;color:#1b1b1b;padding:2px 5px;margin:2px'>%3</span> ")
-                    .arg(tip.toHtmlEscaped(), miss ? "#f5b7b1" : "#d5f5e3", label);
-    }
-    html += "</p>";
-    if (!s.score.missed.empty()) {
-        html += "<table border='1' cellspacing='0' cellpadding='3'><tr><th>position</th><th>key</th><th>rank</th>"
-                "<th>probability</th><th>top predictions</th><th>template</th></tr>";
-        for (const auto& m : s.score.missed) {
-            if (m.rank < std::uint32_t(m.key == Vocabulary::kEndKey ? std::max(1, current_.endG) : current_.topG)) continue;
-            html += QString("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td></tr>")
-                        .arg(m.position).arg(keyName(m.key)).arg(m.rank).arg(double(m.probability), 0, 'g', 3)
-                        .arg(predictions(m))
-                        .arg(QString::fromStdString(m.key == Vocabulary::kEndKey ? "(end of session)" : d.templateText(m.key)).toHtmlEscaped());
-        }
-        html += "</table>";
-    }
+    shownSession_ = std::size_t(proxy_->index(visibleRow, kSession).data(kRowRole).toInt());
+    shownLines_.reset();
+    renderSessionDetail();
     // The raw lines arrive from a worker thread (a multi-GB log must not block the window).
-    sessionHtml_ = html;
-    shownSession_ = s.index;
-    if (session.lines.empty()) {
-        detail_->setHtml(html);
-        return;
-    }
-    detail_->setHtml(html + "<h4>Raw log lines</h4><p style='color:gray'>reading…</p>");
-    rawLineLoader_->load(run_, {s.index}, kRawLinesShown);
+    const ScoredSession& s = run_.result->sessions[shownSession_];
+    if (!run_.dataset->sessions[s.index].lines.empty()) rawLineLoader_->load(run_, {s.index}, kRawLinesShown);
+}
+
+void ResultsPage::renderSessionDetail() {
+    if (!run_.result || shownSession_ >= run_.result->sessions.size()) return;
+    const ScoredSession& s = run_.result->sessions[shownSession_];
+    QString html = sessionSummaryHtml(*run_.dataset, s, current_);
+    if (!run_.dataset->sessions[s.index].lines.empty())
+        html += "<h4>Raw log lines</h4>" + (shownLines_ ? sessionLinesHtml(*run_.dataset, s, current_, *shownLines_)
+                                                       : QString("<p style='color:gray'>reading…</p>"));
+    const int scroll = detail_->verticalScrollBar()->value(); // a threshold move keeps the reader's place
+    detailHtml_ = html;
+    detail_->setHtml(html);
+    detail_->verticalScrollBar()->setValue(scroll);
 }
 
 void ResultsPage::showRawLines(const SessionLinesMap& lines) {
-    auto it = lines.find(shownSession_);
-    if (it == lines.end() || !run_.dataset) return; // an answer for a session no longer shown
-    const Dataset& d = *run_.dataset;
-    const Session& session = d.sessions[shownSession_];
-    QString html = sessionHtml_ + "<h4>Raw log lines</h4><pre style='font-size:small'>";
-    for (const SessionLine& l : it->second) {
-        const QString name = QString::fromStdString(d.files[l.file]).section('/', -1).toHtmlEscaped();
-        if (!l.error.empty()) {
-            html += QString::fromStdString(l.error).toHtmlEscaped() + "\n";
-            continue;
-        }
-        html += QString("%1:%2  %3%4\n").arg(name).arg(l.line.number)
-                    .arg(QString::fromUtf8(l.line.text.data(), int(l.line.text.size())).toHtmlEscaped(), l.line.cut ? " …" : "");
-    }
-    html += "</pre>";
-    if (session.lines.size() > kRawLinesShown)
-        html += QString("<p style='color:gray'>the first %1 of %2 lines</p>").arg(kRawLinesShown).arg(session.lines.size());
-    detail_->setHtml(html);
+    if (!run_.result || shownSession_ >= run_.result->sessions.size()) return;
+    auto it = lines.find(run_.result->sessions[shownSession_].index);
+    if (it == lines.end()) return; // an answer for a session no longer shown
+    shownLines_ = it->second;
+    renderSessionDetail();
     emit rawLinesShown();
 }
 
-QString ResultsPage::sessionDetailHtml() const { return detail_->toHtml(); }
+QString ResultsPage::sessionDetailHtml() const { return detailHtml_; }
 
 void ResultsPage::exportReportInteractively() {
     if (!run_.result) {
@@ -485,7 +462,9 @@ void ResultsPage::writeReport(const SessionLinesMap& lines) {
         emit reportExported(html);
     } else {
         emit statusMessage(error);
-        if (isVisible()) QMessageBox::warning(this, "Export report", error);
+        emit reportFailed(error);
+        if (isVisible() && !signalsBlocked() && receivers(SIGNAL(reportFailed(QString))) == 0)
+            QMessageBox::warning(this, "Export report", error);
     }
 }
 

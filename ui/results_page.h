@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
 #include <vector>
 
 #include "app/adapters/evaluation_runner.h"
@@ -64,6 +65,8 @@ signals:
     void evaluated(const QString& runDir);
     void rawLinesShown(); ///< the shown session's raw lines arrived
     void reportExported(const QString& htmlPath);
+    void reportFailed(const QString& error);
+    void evaluationFailed(const QString& error);
 
 private:
     /// Export, Evaluate again and the reset of the thresholds: only with a run on show, not while evaluating.
@@ -82,8 +85,12 @@ private:
     RawLineLoader* rawLineLoader_;
     RawLineLoader* reportLineLoader_;
     QString reportPath_;
-    QString sessionHtml_;            ///< the shown session's detail without its raw lines
-    std::uint32_t shownSession_ = 0; ///< its index into Dataset::sessions
+    /// The shown session's detail at the current thresholds (it follows the controls too).
+    void renderSessionDetail();
+    static constexpr std::size_t kNoSession = std::size_t(-1);
+    std::size_t shownSession_ = kNoSession;  ///< its index into EvaluationResult::sessions
+    std::optional<std::vector<SessionLine>> shownLines_; ///< its raw lines once read
+    QString detailHtml_; ///< what the detail pane was given (QTextBrowser rewrites it)
     EvaluatedRun run_;
     Thresholds chosen_, current_;
     bool updating_ = false;
@@ -110,6 +117,13 @@ private:
 
 public:
     LiveChart* f1Chart() const { return f1Chart_; }
+    /// The session in the detail pane (null when none).
+    const ScoredSession* shownSession() const {
+        return run_.result && shownSession_ < run_.result->sessions.size() ? &run_.result->sessions[shownSession_] : nullptr;
+    }
+    Thresholds currentThresholds() const { return current_; }
+    /// The text of a visible row's cell in the sessions table, by column title.
+    QString sessionCell(int visibleRow, const QString& column) const;
 };
 
 } // namespace logbert::gui

@@ -5,11 +5,13 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QTimer>
 #include <cstdio>
 
 #include "ui/main_window.h"
+#include "ui/results_page.h"
 #include "ui/run_page.h"
 
 namespace {
@@ -25,6 +27,7 @@ void describeOptions(QCommandLineParser& cli) {
     cli.addOption({"estimate", "Estimate the run right away (time per epoch and in all, memory)."});
     cli.addOption({"run", "Open a run folder: its results when it has finished, followed live while another process trains it.", "DIR"});
     cli.addOption({"page", "Show a page: welcome, datasets, run, results or compare.", "NAME"});
+    cli.addOption({"report", "With --run: export its report (FILE.html and FILE.pdf beside it), then quit.", "FILE"});
     cli.addOption({"dark", "Use the dark palette (also in View, remembered)."});
     cli.addOption({"screenshot", "Save a picture of the window, then quit (docs).", "FILE"});
     cli.addOption({"after", "Seconds before --screenshot (default 3).", "SECONDS", "3"});
@@ -93,6 +96,23 @@ int main(int argc, char** argv) {
     if (cli.isSet("run")) window.openRun(cli.value("run"));
     if (cli.isSet("page")) window.showPage(cli.value("page"));
     else if (cli.isSet("demo") || cli.isSet("data")) window.showPage("Datasets"); // where the data shows first; else Welcome
+    if (cli.isSet("report") && cli.isSet("run")) {
+        // Written as Export report does, once the run's evaluation is on the Results page.
+        auto* results = window.resultsPage();
+        const QString file = QFileInfo(cli.value("report")).absoluteFilePath();
+        QObject::connect(results, &logbert::gui::ResultsPage::evaluated, results,
+                         [results, file] { results->exportReportTo(file); }, Qt::SingleShotConnection);
+        QObject::connect(results, &logbert::gui::ResultsPage::reportExported, &window, [&window](const QString& html) {
+            std::printf("%s\n", qPrintable(html));
+            window.close();
+        });
+        auto fail = [](const QString& error) {
+            std::fprintf(stderr, "logbert-workbench: %s\n", qPrintable(error));
+            QApplication::exit(2);
+        };
+        QObject::connect(results, &logbert::gui::ResultsPage::reportFailed, &window, fail);
+        QObject::connect(results, &logbert::gui::ResultsPage::evaluationFailed, &window, fail);
+    }
     if (cli.isSet("screenshot")) {
         const QString file = cli.value("screenshot");
         QTimer::singleShot(int(cli.value("after").toDouble() * 1000), &window, [&window, file] {

@@ -16,19 +16,28 @@ struct RowInfo {
     const char* winMeans; ///< for a baseline that beats LogBERT: what that says about the data
 };
 
+// The descriptions are one line each for the Results page's tooltips and the report, in words a
+// stakeholder follows without the paper.
 constexpr RowInfo kRowInfo[kRows] = {
-    {"logbert", "LogBERT", "masked-key misses above the ratio OR [DIST] distance above the threshold", ""},
+    {"logbert", "LogBERT",
+     "the model: flags a session when too many of its log keys are not among the model's top-g guesses for them, "
+     "or when its summary vector ([DIST]) lies far from those of normal sessions", ""},
     {"logbert_misses", "LogBERT misses only",
-     "share of masked keys outside the top-g above the ratio (the paper's rule), or [END] outside the top-g for [END]", ""},
-    {"logbert_distance", "LogBERT distance only", "[DIST] distance to the centre above the threshold", ""},
-    {"unseen_key", "Unseen key", "a key never seen in a training session",
+     "the model's guesses alone: the share of log keys outside its top-g guesses above r (the paper's rule), or "
+     "the session ending where the model expected it to go on", ""},
+    {"logbert_distance", "LogBERT distance only",
+     "the model's summary alone: the distance of the session's [DIST] vector to the centre of normal sessions above d", ""},
+    {"unseen_key", "Unseen key", "a simple rule: flags a session with a log key (message type) no normal training session has",
      "its anomalies bring log keys that no normal training session has"},
-    {"unseen_key_set", "Unseen key set", "a set of distinct keys no training session has",
+    {"unseen_key_set", "Unseen key set",
+     "a simple rule: flags a session whose set of distinct log keys, ignoring their order and counts, is one no normal "
+     "training session has",
      "its anomalies bring combinations of keys that no normal training session has"},
     {"next_key", "Next key (n-gram)",
-     "a key outside the top-g successors of the last 10 keys (DeepLog-style, n-gram counts with back-off instead of an LSTM)",
+     "a simple rule: flags a session where a key is not among the top-g successors of the 10 keys before it in "
+     "training (DeepLog-style, n-gram counts with back-off instead of an LSTM)",
      "its anomalies break the order of keys in a way counts of the last 10 keys show"},
-    {"combined", "LogBERT or unseen key set", "combined detector: LogBERT's rule OR the unseen-key-set rule", ""},
+    {"combined", "LogBERT or unseen key set", "flags what LogBERT or the unseen-key-set rule flags", ""},
 };
 
 /// Every row's verdict on one session.
