@@ -11,6 +11,7 @@
 #include "engine/demo/demo_generator.h"
 #include "ui/datasets_page.h"
 #include "widgets/histogram_chart.h"
+#include <qcustomplot.h>
 
 using namespace logbert;
 using namespace logbert::gui;
@@ -48,6 +49,24 @@ private slots:
         QVERIFY(page.templatesTable()->rowCount() >= 10);
         QCOMPARE(page.histogram()->barSets(), 2);
         QVERIFY(page.dataset()->count(Split::Test, Label::Anomaly) > 0);
+        // Hovering the tallest normal bar says its length and count: the dataset's own count.
+        page.resize(1200, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QCustomPlot* plot = page.histogram()->plot();
+        plot->replot();
+        auto* normal = qobject_cast<QCPBars*>(plot->plottable(0));
+        QVERIFY(normal);
+        double key = 0, tallest = 0;
+        for (auto it = normal->data()->constBegin(); it != normal->data()->constEnd(); ++it)
+            if (it->value > tallest) tallest = it->value, key = it->key;
+        std::uint64_t sessions = 0;
+        for (const auto& session : page.dataset()->sessions)
+            sessions += session.label != Label::Anomaly && double(session.keys.size()) == key;
+        const QPoint at(int(plot->xAxis->coordToPixel(key)), int(plot->yAxis->coordToPixel(tallest / 2)));
+        QCOMPARE(page.histogram()->hoverTextAt(at),
+                 QString("normal / unlabelled\n%1 %2: %3").arg(plot->xAxis->label()).arg(key).arg(sessions));
+        QCOMPARE(page.histogram()->hoverTextAt(QPoint(2, 2)), QString());
     }
 
     void aNoteFollowsItsData() {

@@ -11,6 +11,8 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QToolTip>
+#include <qcustomplot.h>
 #include <QtTest>
 #include <cmath>
 
@@ -58,6 +60,30 @@ private slots:
         const QVector<double> f = debiasedEma(falling, 0.9);
         for (int i = 1; i < f.size(); ++i) QVERIFY(f[i] <= f[i - 1] + 1e-12);
         QCOMPARE(debiasedEma(falling, 0.0), falling); // weight 0: the raw curve
+    }
+
+    // Hovering a chart names the nearest point's series and its values; away from every point, nothing.
+    void hoverShowsTheNearestPointsValues() {
+        LiveChart chart;
+        chart.resize(640, 400);
+        chart.setAxisLabels("step", "loss");
+        const int loss = chart.addSeries("training loss", Qt::blue);
+        const int validation = chart.addSeries("validation loss", Qt::red, true);
+        for (int step = 1; step <= 100; ++step) chart.append(loss, step, 5.0 / step);
+        chart.append(validation, 50, 2.5);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.flush();
+        chart.plot()->replot();
+        QCOMPARE(chart.hoverTextAt(chart.pixelOf(loss, 10, 0.5)), QString("training loss\nstep: 10 · loss: 0.5"));
+        QCOMPARE(chart.hoverTextAt(chart.pixelOf(validation, 50, 2.5) + QPoint(3, -2)), QString("validation loss\nstep: 50 · loss: 2.5"));
+        QCOMPARE(chart.hoverTextAt(chart.pixelOf(loss, 90, 4.5)), QString()); // far above the curve
+        chart.setSeriesVisible(validation, false);
+        chart.flush();
+        QVERIFY(!chart.hoverTextAt(chart.pixelOf(validation, 50, 2.5)).startsWith("validation"));
+        // A real mouse move over a point shows the tooltip.
+        QTest::mouseMove(chart.plot(), chart.pixelOf(loss, 20, 0.25));
+        QTRY_VERIFY(QToolTip::isVisible() && QToolTip::text().startsWith("training loss"));
     }
 
     void demoTrainsLiveAndStops() {

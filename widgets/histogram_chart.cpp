@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/histogram_chart.h"
 
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -24,6 +25,27 @@ HistogramChart::HistogramChart(QWidget* parent) : QWidget(parent), plot_(new QCu
     plot_->setMinimumSize(240, 160);
     applyChartPalette(plot_, palette());
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot_->setMouseTracking(true);
+    connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+        const QString text = hoverTextAt(event->position().toPoint());
+        if (text.isEmpty()) QToolTip::hideText();
+        else QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
+    });
+}
+
+QString HistogramChart::hoverTextAt(const QPoint& pixel) const {
+    for (int i = plot_->plottableCount() - 1; i >= 0; --i) { // the top of the stack first
+        auto* bars = qobject_cast<QCPBars*>(plot_->plottable(i));
+        QVariant details;
+        if (!bars || bars->selectTest(pixel, false, &details) < 0) continue;
+        const QCPDataSelection hit = details.value<QCPDataSelection>();
+        if (hit.isEmpty()) continue;
+        const auto point = bars->data()->at(hit.dataRange().begin());
+        const double first = point->key - binWidth_ / 2 + 0.5, last = point->key + binWidth_ / 2 - 0.5;
+        const QString range = binWidth_ > 1 ? QString("%1–%2").arg(first).arg(last) : QString::number(point->key);
+        return QString("%1\n%2 %3: %4").arg(bars->name(), plot_->xAxis->label(), range).arg(point->value);
+    }
+    return {};
 }
 
 void HistogramChart::setTitle(const QString& title, const QString& xLabel, const QString& yLabel) {
@@ -48,6 +70,7 @@ void HistogramChart::setData(const QStringList& names, const QVector<QColor>& co
             any = true;
         }
     const double width = std::max(1.0, std::ceil((hi - lo + 1) / maxBins));
+    binWidth_ = width;
     const int bins = int(std::floor((hi - lo) / width)) + 1;
     QVector<double> centers(bins);
     for (int b = 0; b < bins; ++b) centers[b] = lo + (b + 0.5) * width - 0.5;

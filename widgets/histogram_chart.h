@@ -21,6 +21,8 @@ public:
                  int maxBins = 60);
     int barSets() const;
     QCustomPlot* plot() const { return plot_; }
+    /// What hovering at `pixel` shows: the bar under it as "name\nx label a–b: count" ("" off the bars).
+    QString hoverTextAt(const QPoint& pixel) const;
 
 protected:
     /// The chart follows the application's palette (light or dark).
@@ -28,6 +30,7 @@ protected:
 
 private:
     QCustomPlot* plot_;
+    double binWidth_ = 1;
 };
 
 } // namespace logbert::gui

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QSvgGenerator>
 #include <QTextStream>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <cmath>
 #include <qcustomplot.h>
@@ -53,6 +54,11 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(t
             });
         }
         menu.exec(plot_->mapToGlobal(at));
+    });
+    // Hover: the nearest point's values, and a ring on it.
+    plot_->setMouseTracking(true);
+    connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+        hover(event->position().toPoint(), event->globalPosition().toPoint());
     });
     timer_.setInterval(50);
     connect(&timer_, &QTimer::timeout, this, &LiveChart::flush);
@@ -122,6 +128,10 @@ void LiveChart::setSeriesData(int series, const QVector<double>& x, const QVecto
 }
 
 void LiveChart::removeAllSeries() {
+    if (tracer_) { // it points at a graph about to go
+        tracer_->setGraph(nullptr);
+        tracer_->setVisible(false);
+    }
     plot_->clearGraphs();
     graphs_.clear();
     pendingX_.clear();
@@ -157,6 +167,73 @@ void LiveChart::flush() {
     plot_->replot(QCustomPlot::rpQueuedReplot);
     dirty_ = false;
     ++replots_;
+}
+
+namespace {
+QString number(double v) {
+    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e12) return QString::number(qint64(std::llround(v)));
+    return QString::number(v, 'g', 5);
+}
+} // namespace
+
+LiveChart::Nearest LiveChart::nearestPoint(const QPoint& pixel) const {
+    Nearest best;
+    double bestDistance = kHoverPixels;
+    for (const QCPGraph* g : graphs_) {
+        if (!g->visible() || g->data()->isEmpty()) continue;
+        const QCPAxis* keyAxis = g->keyAxis();
+        const QCPAxis* valueAxis = g->valueAxis();
+        // Points are sorted by x: look around the x under the mouse, a few points either way
+        // (enough for any curve whose neighbours are drawn more than a pixel apart).
+        const double key = keyAxis->pixelToCoord(pixel.x());
+        auto it = g->data()->findBegin(key, true);
+        for (int i = 0; i < 16 && it != g->data()->constBegin(); ++i) --it;
+        for (int i = 0; i < 32 && it != g->data()->constEnd(); ++i, ++it) {
+            if (!std::isfinite(it->value)) continue;
+            const double dx = keyAxis->coordToPixel(it->key) - pixel.x(), dy = valueAxis->coordToPixel(it->value) - pixel.y();
+            const double distance = std::hypot(dx, dy);
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = {g, it->key, it->value};
+            }
+        }
+    }
+    return best;
+}
+
+QString LiveChart::hoverTextAt(const QPoint& pixel) const {
+    const Nearest n = nearestPoint(pixel);
+    if (!n.graph) return {};
+    const QString xLabel = n.graph->keyAxis()->label().isEmpty() ? "x" : n.graph->keyAxis()->label();
+    const QString yLabel = n.graph->valueAxis()->label().isEmpty() ? "y" : n.graph->valueAxis()->label();
+    return QString("%1\n%2: %3 · %4: %5").arg(n.graph->name(), xLabel, number(n.x), yLabel, number(n.y));
+}
+
+QPoint LiveChart::pixelOf(int series, double x, double y) const {
+    const QCPGraph* g = graphs_[series];
+    return QPoint(int(std::lround(g->keyAxis()->coordToPixel(x))), int(std::lround(g->valueAxis()->coordToPixel(y))));
+}
+
+void LiveChart::hover(const QPoint& pixel, const QPoint& global) {
+    const Nearest n = nearestPoint(pixel);
+    if (!tracer_) {
+        tracer_ = new QCPItemTracer(plot_);
+        tracer_->setStyle(QCPItemTracer::tsCircle);
+        tracer_->setSize(9);
+        tracer_->setInterpolating(false);
+    }
+    const bool wasVisible = tracer_->visible();
+    if (n.graph) {
+        tracer_->setGraph(const_cast<QCPGraph*>(n.graph));
+        tracer_->setGraphKey(n.x);
+        tracer_->setPen(QPen(n.graph->pen().color(), 2));
+        tracer_->setVisible(true);
+        QToolTip::showText(global, hoverTextAt(pixel), plot_);
+    } else {
+        tracer_->setVisible(false);
+        QToolTip::hideText();
+    }
+    if (n.graph || wasVisible) plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 bool LiveChart::exportTo(const QString& path) const {

@@ -9,6 +9,7 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QCPItemTracer;
 
 namespace logbert::gui {
 
@@ -53,13 +54,29 @@ public:
     /// Draws what is buffered now instead of at the next tick (before an export or a grab).
     void flush();
 
+    /// What hovering at `pixel` (plot coordinates) shows: the visible point nearest to it within
+    /// kHoverPixels, as "series\nx label: x · y label: y"; "" when none is that close. The
+    /// chart shows it as a tooltip and marks the point while the mouse moves over it.
+    QString hoverTextAt(const QPoint& pixel) const;
+    static constexpr double kHoverPixels = 24;
+    /// Where a point of a series is drawn (tests hover there).
+    QPoint pixelOf(int series, double x, double y) const;
+
 protected:
     /// The chart follows the application's palette (light or dark).
     void changeEvent(QEvent* event) override;
 
 private:
 
+    void hover(const QPoint& pixel, const QPoint& global);
+    struct Nearest {
+        const QCPGraph* graph = nullptr;
+        double x = 0, y = 0;
+    };
+    Nearest nearestPoint(const QPoint& pixel) const;
+
     QCustomPlot* plot_;
+    QCPItemTracer* tracer_ = nullptr;
     QVector<QCPGraph*> graphs_;
     QVector<QVector<double>> pendingX_, pendingY_;
     QTimer timer_;
