@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Compare page offscreen: the run history lists the workspace's runs; two checked runs give
 // two curves, a cost/metrics column each, and a config diff of only what differs.
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -9,12 +12,15 @@
 #include "engine/config/run_config.h"
 #include "engine/demo/demo_generator.h"
 #include "engine/detection/evaluation.h"
+#include "engine/training/metrics_log.h"
 #include "engine/training/resource_log.h"
 #include "engine/training/run_folder.h"
 #include "engine/training/training_job.h"
 #include "test_support.h"
 #include "ui/compare_page.h"
+#include "widgets/bar_chart.h"
 #include "widgets/live_chart.h"
+#include <qcustomplot.h>
 
 using namespace logbert;
 using namespace logbert::gui;
@@ -68,6 +74,111 @@ private slots:
         for (int r = 0; r < diff->rowCount(); ++r) keys << diff->verticalHeaderItem(r)->text();
         QVERIFY2(keys.contains("model.hidden_size"), qPrintable(keys.join(", ")));
         QVERIFY(!keys.contains("model.num_hidden_layers")); // the same in both: not listed
+    }
+
+    // Colours stay with their run, curves and bars are the runs' own figures, a run can be
+    // renamed, different data is named, and a run that never stepped is not ticked.
+    void coloursCurvesBarsNamesAndWarnings() {
+        const QString small = dir.filePath("runs/small"), larger = dir.filePath("runs/larger");
+        ComparePage page(dir.filePath("runs"));
+        page.setChecked(small, true);
+        page.setChecked(larger, true);
+        const QColor smallColour = page.runColor(small), largerColour = page.runColor(larger);
+        QVERIFY(smallColour != largerColour);
+        auto seriesColour = [&](int series) { return page.curvesChart()->plot()->graph(series)->pen().color(); };
+        QCOMPARE(page.curvesChart()->seriesCount(), 4); // training and validation per run
+        page.setChecked(small, false);
+        QCOMPARE(page.curvesChart()->seriesCount(), 2);
+        QCOMPARE(seriesColour(0), largerColour); // unticking another run recolours nothing
+        page.setChecked(small, true);
+        QCOMPARE(page.runColor(larger), largerColour);
+
+        // The curves are metrics.csv's rows, the bars results.json's figures.
+        const auto metrics = MetricsLog::load((larger + "/metrics.csv").toStdString()).rows();
+        int steps = 0, epochs = 0;
+        for (const auto& row : metrics) {
+            if (row.kind == MetricsRow::Kind::Step) ++steps;
+            else if (std::isfinite(row.validationLoss)) ++epochs;
+        }
+        int largerTrain = -1;
+        for (int i = 0; i < page.curvesChart()->seriesCount(); ++i)
+            if (page.curvesChart()->plot()->graph(i)->name() == "larger training") largerTrain = i;
+        QVERIFY(largerTrain >= 0);
+        QCOMPARE(page.curvesChart()->pointCount(largerTrain), steps);
+        QCOMPARE(page.curvesChart()->pointCount(largerTrain + 1), epochs);
+        QFile results(larger + "/results.json");
+        QVERIFY(results.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(results.readAll()).object();
+        BarChart* bars = page.detectionChart();
+        QCOMPARE(bars->seriesCount(), 1); // only the evaluated run
+        QCOMPARE(bars->value(0, 0), json["logbert"].toObject()["f1"].toDouble());
+        QCOMPARE(bars->value(0, 2), json["baselines"].toObject()["unseen_key_set"].toObject()["f1"].toDouble());
+        page.setDetectionMetric("recall");
+        QCOMPARE(page.detectionChart()->value(0, 0), json["logbert"].toObject()["recall"].toDouble());
+        page.resize(1400, 900);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* tabs = page.findChild<QTabWidget*>();
+        tabs->setCurrentIndex(tabs->count() - 1); // Detection
+        QTRY_VERIFY(page.detectionChart()->isVisible() && page.detectionChart()->plot()->height() > 100);
+        page.detectionChart()->plot()->replot();
+        if (qEnvironmentVariableIsSet("LOGBERT_TEST_OUTPUT"))
+            page.grab().save(qEnvironmentVariable("LOGBERT_TEST_OUTPUT") + "/compare-detection.png");
+        const QPoint top = page.detectionChart()->barTop(0, 0) + QPoint(0, 4);
+        QVERIFY2(page.detectionChart()->hoverTextAt(top).startsWith("larger\nLogBERT: "),
+                 qPrintable(page.detectionChart()->hoverTextAt(top)));
+
+        // Renaming: kept in the folder, shown everywhere, bad names refused with a message.
+        QString error;
+        QVERIFY2(page.renameRun(larger, "  hidden 32 baseline ", error), qPrintable(error));
+        QCOMPARE(page.listedName(larger), QString("hidden 32 baseline"));
+        QVERIFY(page.costTable()->horizontalHeaderItem(0)->text() == "hidden 32 baseline" ||
+                page.costTable()->horizontalHeaderItem(1)->text() == "hidden 32 baseline");
+        QCOMPARE(page.runColor(larger), largerColour);
+        QVERIFY(!page.renameRun(larger, "two\nlines", error));
+        QVERIFY2(error.contains("control character"), qPrintable(error));
+        QVERIFY(!page.renameRun(larger, QString(200, 'x'), error));
+        QVERIFY2(error.contains("at most 120"), qPrintable(error));
+        ComparePage reopened(dir.filePath("runs"));
+        QCOMPARE(reopened.listedName(larger), QString("hidden 32 baseline"));
+        QVERIFY(page.renameRun(larger, "", error));
+        QCOMPARE(page.listedName(larger), QString("larger"));
+        QVERIFY(!QFile::exists(larger + "/name.txt"));
+
+        // Different data: a copy of a run with another sample ratio.
+        QVERIFY(page.dataWarning().isEmpty());
+        const QString other = dir.filePath("runs/other-data");
+        QVERIFY(testsupport::copyDirectory(small, other));
+        QFile config(other + "/config.yaml");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QString text = QString::fromUtf8(config.readAll());
+        config.close();
+        QVERIFY(text.contains("sample_ratio: 1"));
+        text.replace("sample_ratio: 1", "sample_ratio: 0.5");
+        QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        config.write(text.toUtf8());
+        config.close();
+        page.refresh();
+        QVERIFY(page.isChecked(other)); // a new run that trained: ticked
+        QVERIFY2(page.dataWarning().contains("data.sample_ratio"), qPrintable(page.dataWarning()));
+        QVERIFY(page.costTable()->item(2, 0)->text() == "0.5" || page.costTable()->item(2, 1)->text() == "0.5" ||
+                page.costTable()->item(2, 2)->text() == "0.5");
+        page.setChecked(other, false);
+        QVERIFY(page.dataWarning().isEmpty());
+
+        // A run stopped before its first step is listed, not ticked.
+        const QString empty = dir.filePath("runs/stopped-at-once");
+        QVERIFY(testsupport::copyDirectory(small, empty));
+        RunInfo info = RunInfo::load(empty.toStdString());
+        info.steps = 0;
+        info.epochsDone = 0;
+        info.status = "cancelled";
+        info.save(empty.toStdString());
+        page.refresh();
+        QVERIFY(!page.isChecked(empty));
+        ComparePage fresh(dir.filePath("runs"));
+        QVERIFY(!fresh.isChecked(empty));
+        QVERIFY(QDir(empty).removeRecursively() && QDir(other).removeRecursively());
     }
 
     // A run trained by the CLI: Compare draws its resources.csv and shows its run.json's figures.

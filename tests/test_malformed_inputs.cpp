@@ -9,12 +9,17 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QPushButton>
+#include <QLineEdit>
+#include <QTableWidget>
 #include <QtTest>
 #include <sys/stat.h>
 
 #include "engine/demo/demo_generator.h"
 #include "test_support.h"
 #include "ui/datasets_page.h"
+#include "ui/main_window.h"
+#include "widgets/histogram_chart.h"
 #include "ui/run_page.h"
 
 using testsupport::writeFile;
@@ -291,6 +296,35 @@ private slots:
         QSignalSpy thirdLoaded(&third, &logbert::gui::DatasetsPage::loaded);
         third.load();
         QTRY_COMPARE_WITH_TIMEOUT(thirdLoaded.count(), 1, 30000);
+        QVERIFY(third.templatesTable()->rowCount() > 0 && third.histogram()->barSets() == 2);
+        // Then a bad input: the error shows and the good data's figures go with it.
+        for (auto* b : third.findChildren<QPushButton*>())
+            if (b->text() == "Clear") b->click();
+        third.addInputs({d + "/empty.log"});
+        third.load();
+        QTRY_VERIFY_WITH_TIMEOUT(errorText(&third).contains("empty.log: file is empty"), 10000);
+        QCOMPARE(third.templatesTable()->rowCount(), 0);
+        QCOMPARE(third.histogram()->barSets(), 0);
+        QVERIFY(!third.dataset());
+        // A form value the engine refuses names the field, not the generated NAME.data.yaml.
+        for (auto* b : third.findChildren<QPushButton*>())
+            if (b->text() == "Clear") b->click();
+        third.addInputs({QString::fromStdString(demo.logPath)});
+        auto* pattern = third.findChild<QLineEdit*>("sessionPattern");
+        QVERIFY(pattern);
+        pattern->setText("(unclosed");
+        third.load();
+        QTRY_VERIFY_WITH_TIMEOUT(errorText(&third).contains("Session pattern:"), 5000);
+        QVERIFY2(!errorText(&third).contains(".data.yaml"), qPrintable(errorText(&third)));
+        pattern->clear();
+
+        // A bad data file opened in the window shows on the Run page, with its file and line.
+        {
+            logbert::gui::MainWindow window(dir.filePath("workspace"));
+            window.showDataFile(d + "/ratio0.yaml");
+            QCOMPARE(window.currentPage(), QString("Run"));
+            QVERIFY2(window.runPage()->formError().contains("ratio0.yaml:"), qPrintable(window.runPage()->formError()));
+        }
 
         // Training on a dataset without normal sessions: the Run page says why, nothing is left.
         logbert::gui::RunPage run(dir.filePath("workspace"));

@@ -11,6 +11,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QProgressBar>
 #include <QToolTip>
 #include <qcustomplot.h>
 #include <QtTest>
@@ -100,9 +101,11 @@ private slots:
         QSpinBox* heads = spinAt(page, 2);
         heads->setValue(3);
         QVERIFY(!button(page, "Start")->isEnabled());
-        bool shown = false;
-        for (auto* l : page.findChildren<QLabel*>()) shown |= l->text().contains("must divide hidden_size");
-        QVERIFY(shown);
+        // The message names the field the user set, not the CLI's --set syntax.
+        const QString formError = page.findChild<QLabel*>("formError")->text();
+        QVERIFY2(formError.startsWith("Attention heads (3): ") && formError.contains("must divide hidden_size") &&
+                     !formError.contains("--set"),
+                 qPrintable(formError));
         hidden->setValue(32);
         layers->setValue(1);
         heads->setValue(2);
@@ -147,7 +150,12 @@ private slots:
         QVERIFY(!button(page, "Start")->isEnabled());
         page.togglePause();
         QCOMPARE(button(page, "Resume") != nullptr, true);
+        QVERIFY2(status->text().startsWith("Paused at epoch "), qPrintable(status->text()));
+        QTest::qWait(700); // a step under way when Pause came does not overwrite it
+        QVERIFY2(status->text().startsWith("Paused at"), qPrintable(status->text()));
+        QVERIFY(page.findChild<QProgressBar*>()->format().startsWith("paused"));
         page.togglePause();
+        QVERIFY(!status->text().startsWith("Paused"));
         page.stop();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
         QVERIFY(button(page, "Start")->isEnabled());

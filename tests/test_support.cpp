@@ -47,6 +47,12 @@ CliResult runProgram(const QString& program, const QStringList& args, int timeou
             QString::fromUtf8(p.readAllStandardError())};
 }
 
+bool copyDirectory(const QString& from, const QString& to) {
+    std::error_code ec;
+    std::filesystem::copy(from.toStdString(), to.toStdString(), std::filesystem::copy_options::recursive, ec);
+    return !ec;
+}
+
 std::string datasetsDir() {
     const char* env = std::getenv("LOGBERT_DATASETS");
     std::string dir = env && *env ? env : std::string(LOGBERT_SOURCE_DIR) + "/../shared/datasets";

@@ -24,6 +24,9 @@ CliResult runCli(const QStringList& args, int timeoutMs = 300000);
 /// The same for any program.
 CliResult runProgram(const QString& program, const QStringList& args, int timeoutMs = 300000);
 
+/// Copies a folder and what it holds (a run folder to alter in a test); false on any failure.
+bool copyDirectory(const QString& from, const QString& to);
+
 /// The public datasets folder (LOGBERT_DATASETS), or "" when it is not there.
 std::string datasetsDir();
 /// The message of the InputError that f() throws, or "(no error)".

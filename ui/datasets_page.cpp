@@ -71,6 +71,7 @@ DatasetsPage::DatasetsPage(const QString& workspace, QWidget* parent)
     sessionBy_ = new QComboBox;
     sessionBy_->addItems({"format default", "identifier", "count", "time"});
     pattern_ = new QLineEdit;
+    pattern_->setObjectName("sessionPattern");
     pattern_->setPlaceholderText("identifier regex, e.g. blk_-?\\d+ (blank: the format's)");
     windowSize_ = new QSpinBox;
     windowSize_->setRange(1, 100000000);
@@ -184,6 +185,7 @@ DatasetsPage::DatasetsPage(const QString& workspace, QWidget* parent)
         progress_->setValue(0);
         summary_->setText(e == "cancelled" ? "Cancelled." : "Could not load the data.");
         if (e != "cancelled") error_->setText(e);
+        clearDataset(); // the previous dataset's figures would read as this data's
     });
     connect(format_, &QComboBox::currentTextChanged, this, &DatasetsPage::updatePreview);
     format_->setCurrentText("hdfs");
@@ -250,29 +252,56 @@ QString DatasetsPage::writeDataFile(QString& error) const {
         error = "Add log files or a folder first.";
         return {};
     }
+    // Each line of the generated YAML remembers the field it came from, so that a message about
+    // "NAME.data.yaml:7" names the field the user typed into instead.
     QString yaml;
-    QTextStream out(&yaml);
+    QStringList fieldOfLine{""}; // 1-based
+    auto line = [&](const QString& field, const QString& text) {
+        yaml += text + "\n";
+        fieldOfLine << field;
+    };
     const QString name = QFileInfo(inputs_->item(0)->text()).completeBaseName();
-    out << "data:\n  name: " << quoted(name) << "\n  inputs:\n";
-    for (int i = 0; i < inputs_->count(); ++i) out << "    - {path: " << quoted(inputs_->item(i)->text()) << ", kind: raw}\n";
-    out << "  format: " << quoted(format_->currentText()) << "\n";
+    line("", "data:");
+    line("Log files", "  name: " + quoted(name));
+    line("Log files", "  inputs:");
+    for (int i = 0; i < inputs_->count(); ++i)
+        line(QString("Log file %1 (%2)").arg(i + 1).arg(inputs_->item(i)->text()),
+             "    - {path: " + quoted(inputs_->item(i)->text()) + ", kind: raw}");
+    line("Format", "  format: " + quoted(format_->currentText()));
     if (!labels_->text().trimmed().isEmpty())
-        out << "  labels: {source: file, path: " << quoted(labels_->text().trimmed()) << "}\n";
+        line("Label file", "  labels: {source: file, path: " + quoted(labels_->text().trimmed()) + "}");
     const QString by = sessionBy_->currentText();
     if (by == "identifier" || (by == "format default" && !pattern_->text().trimmed().isEmpty())) {
-        out << "  session: {by: identifier";
-        if (!pattern_->text().trimmed().isEmpty()) out << ", pattern: " << quoted(pattern_->text().trimmed());
-        out << "}\n";
+        QString session = "  session: {by: identifier";
+        if (!pattern_->text().trimmed().isEmpty()) session += ", pattern: " + quoted(pattern_->text().trimmed());
+        line("Session pattern", session + "}");
     } else if (by == "count" || by == "time") {
-        out << "  session: {by: " << by << ", size: " << windowSize_->value() << "}\n";
+        line("Session window", "  session: {by: " + by + ", size: " + QString::number(windowSize_->value()) + "}");
     }
-    out << "  sample_ratio: " << sampleRatio_->value() << "\n  max_files: " << maxFiles_->value() << "\n";
-    out.flush();
+    line("Sample ratio", "  sample_ratio: " + QString::number(sampleRatio_->value()));
+    line("Max files", "  max_files: " + QString::number(maxFiles_->value()));
     const QString folder = QDir(workspace_).filePath("datasets");
     QDir().mkpath(folder);
     const QString path = QDir(folder).filePath(name + ".data.yaml");
-    if (!writeDataConfig(path, yaml, error)) return {}; // validated, with file:line messages
+    if (!writeDataConfig(path, yaml, error)) { // validated, with file:line messages
+        error = formFieldError(error, path, fieldOfLine);
+        return {};
+    }
     return path;
+}
+
+QString DatasetsPage::formFieldError(const QString& error, const QString& path, const QStringList& fieldOfLine) {
+    // "PATH:LINE: message" or "PATH: message" about the generated file: say the field instead.
+    if (!error.startsWith(path + ":")) return error;
+    const QString rest = error.mid(path.size() + 1);
+    const int colon = rest.indexOf(':');
+    bool isLine = false;
+    const int lineNumber = colon > 0 ? rest.left(colon).toInt(&isLine) : 0;
+    if (isLine) {
+        const QString field = fieldOfLine.value(lineNumber);
+        return (field.isEmpty() ? QString("The dataset settings") : field) + ":" + rest.mid(colon + 1);
+    }
+    return "The dataset settings:" + rest;
 }
 
 void DatasetsPage::load() {
@@ -297,6 +326,14 @@ void DatasetsPage::load() {
 }
 
 void DatasetsPage::cancel() { runner_->cancel(); }
+
+void DatasetsPage::clearDataset() {
+    dataset_.reset();
+    templates_->setRowCount(0);
+    unmatched_->clear();
+    histogram_->setData({}, {}, {});
+    useButton_->setEnabled(false);
+}
 
 QString DatasetsPage::summaryText() const { return summary_->text(); }
 

@@ -41,6 +41,9 @@ public:
     void setDataNote(const QString& note, const QString& logPath);
     /// Writes the data YAML of the form into the workspace; "" with `error` set when invalid.
     QString writeDataFile(QString& error) const;
+    void clearDataset();
+    /// An error about the generated data YAML, with its file:line replaced by the form field.
+    static QString formFieldError(const QString& error, const QString& path, const QStringList& fieldOfLine);
     void load();
     void cancel();
 

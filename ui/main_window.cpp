@@ -59,9 +59,7 @@ MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     connect(welcomePage_, &WelcomePage::openDataRequested, this, [this](const QString& path) {
         const QString f = !path.isEmpty() ? path
                                           : QFileDialog::getOpenFileName(this, "Data YAML", workspace_, "YAML (*.yaml *.yml)");
-        if (f.isEmpty()) return;
-        openDataFile(f);
-        showPage("Run");
+        if (!f.isEmpty()) showDataFile(f);
     });
     connect(welcomePage_, &WelcomePage::openRunRequested, this, [this](const QString& path) {
         const QString dir = !path.isEmpty() ? path : QFileDialog::getExistingDirectory(this, "Run folder", QDir(workspace_).filePath("runs"));
@@ -116,7 +114,7 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu("&File");
     QAction* open = file->addAction("&Open data YAML…", this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, "Data YAML", workspace_, "YAML (*.yaml *.yml)");
-        if (!f.isEmpty()) openDataFile(f);
+        if (!f.isEmpty()) showDataFile(f);
     });
     open->setShortcut(QKeySequence::Open);
     recentMenu_ = file->addMenu("Open &recent");
@@ -177,6 +175,13 @@ void MainWindow::openDataFile(const QString& path) {
     rememberDataFile(path);
 }
 
+void MainWindow::showDataFile(const QString& path) {
+    openDataFile(path);
+    showPage("Run"); // the page whose form it fills, where its error (if any) shows
+    const QString error = runPage_->formError();
+    if (!error.isEmpty()) statusBar()->showMessage(error, 15000);
+}
+
 void MainWindow::rememberDataFile(const QString& path) {
     QSettings settings;
     QStringList recent = settings.value("recent/data").toStringList();
@@ -191,7 +196,7 @@ void MainWindow::updateRecentMenu() {
     if (!recentMenu_) return;
     recentMenu_->clear();
     const QStringList recent = QSettings().value("recent/data").toStringList();
-    for (const QString& path : recent) recentMenu_->addAction(path, this, [this, path] { openDataFile(path); });
+    for (const QString& path : recent) recentMenu_->addAction(path, this, [this, path] { showDataFile(path); });
     recentMenu_->setEnabled(!recent.isEmpty());
 }
 
@@ -245,7 +250,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
     for (const QUrl& url : event->mimeData()->urls()) {
         const QFileInfo f(url.toLocalFile());
         if (f.isDir()) openRun(f.filePath());
-        else if (f.suffix() == "yaml" || f.suffix() == "yml") openDataFile(f.filePath());
+        else if (f.suffix() == "yaml" || f.suffix() == "yml") showDataFile(f.filePath());
         else statusBar()->showMessage(f.filePath() + ": drop a run folder or a data YAML", 8000);
     }
     event->acceptProposedAction();

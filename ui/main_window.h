@@ -37,6 +37,9 @@ public:
     /// selects it; demoDatasetOpened follows.
     void openDemoDataset();
     void openDataFile(const QString& path);
+    /// Opens a data YAML the user chose (File › Open, recent, drop, --data): the Run page shows,
+    /// with the file's error on it when it has one.
+    void showDataFile(const QString& path);
     void setDarkPalette(bool dark);
     /// Shows a page by its sidebar name ("Welcome", "Datasets", "Run", "Results", "Compare").
     void showPage(const QString& name);

@@ -94,6 +94,8 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
     connect(runner_, &TrainingRunner::stepReported, this, [this](const TrainingStep& s) {
         appendLoss(double(s.step), s.loss, s.mlkp, s.vhm);
         progress_->setValue(int(s.step));
+        lastProgress_ = QString("epoch %1/%2, step %3/%4").arg(s.epoch).arg(s.epochs).arg(s.step).arg(s.totalSteps);
+        if (runner_->isPaused()) return; // a step that was under way when Pause came: the line keeps saying paused
         status_->setText(QString("epoch %1/%2 · step %3/%4 · loss %5 · %6 seq/s · ETA %7")
                              .arg(s.epoch).arg(s.epochs).arg(s.step).arg(s.totalSteps)
                              .arg(s.loss, 0, 'f', 4).arg(s.sequencesPerSecond, 0, 'f', 0)
@@ -142,6 +144,7 @@ void RunPage::buildForm() {
     hidden_ = spin(8, 8192);
     layers_ = spin(1, 64);
     heads_ = spin(1, 128);
+    heads_->setObjectName("model.num_attention_heads");
     seqLen_ = spin(4, 16384);
     epochs_ = spin(1, 100000);
     batch_ = spin(1, 1 << 20);
@@ -171,6 +174,7 @@ void RunPage::buildForm() {
     form->addRow("Mask ratio", maskRatio_);
     form->addRow("Threads", threads_);
     error_ = new QLabel;
+    error_->setObjectName("formError");
     error_->setWordWrap(true);
     error_->setStyleSheet("color: #c0392b;");
     yaml_ = new QPlainTextEdit;
@@ -349,13 +353,38 @@ QStringList RunPage::overrides() const {
             QString("training.threads=%1").arg(threads_->value())};
 }
 
+QString RunPage::formError() const { return error_->text(); }
+
+QString RunPage::formFieldError(const QString& error) {
+    // The form reaches the engine as "--set key=value" overrides; a message about one names the
+    // field the user set, not the CLI syntax: "Attention heads (3): must divide hidden_size (256)".
+    static const std::pair<const char*, const char*> kFields[] = {
+        {"model.hidden_size", "Hidden size"}, {"model.num_hidden_layers", "Layers"},
+        {"model.num_attention_heads", "Attention heads"}, {"model.max_seq_len", "Max sequence length"},
+        {"training.num_epochs", "Epochs"}, {"training.batch_size", "Batch size"},
+        {"training.learning_rate", "Learning rate"}, {"training.mask_ratio", "Mask ratio"},
+        {"training.threads", "Threads"}};
+    if (!error.startsWith("--set ")) return error;
+    const int eq = error.indexOf('='), colon = error.indexOf(": ");
+    if (eq < 0 || colon < eq) return error;
+    const QString key = error.mid(6, eq - 6), value = error.mid(eq + 1, colon - eq - 1);
+    QString rest = error.mid(colon + 2);
+    if (rest.startsWith(key + ": ")) rest = rest.mid(key.size() + 2);
+    for (const auto& [k, label] : kFields)
+        if (key == k) return QString("%1 (%2): %3").arg(label, value, rest);
+    return error;
+}
+
 bool RunPage::currentConfig(RunConfig& config, QString& error) const {
     if (dataFile_->text().trimmed().isEmpty()) {
         error = "Choose a data YAML (or open the demo dataset).";
         return false;
     }
     const auto resolved = resolveRunConfig(preset_->currentText(), dataFile_->text(), overrides(), error);
-    if (!resolved) return false;
+    if (!resolved) {
+        error = formFieldError(error);
+        return false;
+    }
     config = *resolved;
     if (runName_->text().trimmed().isEmpty() || runName_->text().contains('/')) {
         error = "Give the run a name (a folder name, without '/').";
@@ -380,6 +409,9 @@ void RunPage::setRunning(bool running) {
     pauseButton_->setEnabled(running);
     stopButton_->setEnabled(running);
     pauseButton_->setText("Pause");
+    status_->setStyleSheet(QString());
+    progress_->setFormat("%p%");
+    if (!running) lastProgress_ = "the start";
     for (QWidget* w : std::initializer_list<QWidget*>{preset_, dataFile_, runName_, hidden_, layers_, heads_, seqLen_,
                                                       epochs_, batch_, threads_, learningRate_, maskRatio_})
         w->setEnabled(!running);
@@ -467,8 +499,14 @@ void RunPage::showThreads(int threads, const QString& reason) {
 
 void RunPage::togglePause() {
     runner_->setPaused(!runner_->isPaused());
-    pauseButton_->setText(runner_->isPaused() ? "Resume" : "Pause");
-    status_->setText(runner_->isPaused() ? "paused" : "resuming …");
+    const bool paused = runner_->isPaused();
+    pauseButton_->setText(paused ? "Resume" : "Pause");
+    // Paused shows on the status line, the progress bar and the form's title until resumed.
+    status_->setText(paused ? "Paused at " + lastProgress_ + " — Resume continues from here; Stop saves a checkpoint"
+                            : "resuming …");
+    status_->setStyleSheet(paused ? "font-weight: bold;" : QString());
+    progress_->setFormat(paused ? "paused · %p%" : "%p%");
+    emit statusMessage(paused ? "Training paused" : "Training resumed");
 }
 
 void RunPage::stop() {

@@ -32,6 +32,8 @@ public:
     void setDataFile(const QString& path);
     /// The config the form describes, or an empty optional with the reason in `error`.
     bool currentConfig(RunConfig& config, QString& error) const;
+    /// A config error about one of the form's fields, named by the field's label (not "--set k=v").
+    static QString formFieldError(const QString& error);
 
     LiveChart* lossChart() const { return lossChart_; }
     LiveChart* resourceChart() const { return resourceChart_; }
@@ -60,6 +62,8 @@ public:
     QString followedRun() const;
     RunFollower* follower() const { return follower_; }
     QString statusText() const;
+    /// The form's error ("" when the settings are valid).
+    QString formError() const;
     /// The stopped run the Resume button continues ("" when none).
     QString resumableRun() const { return resumable_; }
 
@@ -122,6 +126,7 @@ private:
     BackgroundTask* estimator_;
     QString estimatedYaml_;   // the config the shown estimate is for ("" before the first)
     QString estimateSummary_; // its text without the stale note
+    QString lastProgress_ = "the start"; // "epoch 2/4, step 530/1400": where a pause holds it
     bool estimateStale_ = false;
     void markEstimate(const QString& yaml);
     QProgressBar* progress_;

@@ -77,7 +77,7 @@ QString chipsHtml(const Dataset& d, const Session& session, const ScoredSession&
             tip += QString(" · ranked %1 (p = %2) · the model expected %3")
                        .arg(ordinal(std::uint64_t(it->second->rank) + 1), probabilityText(it->second->probability),
                             predictionList(*it->second));
-        html += QString("<span title='%1' style='background:%2;color:#1b1b1b'>&nbsp;%3&nbsp;</span> ")
+        html += QString("<span title=\"%1\" style='background:%2;color:#1b1b1b'>&nbsp;%3&nbsp;</span> ")
                     .arg(tip.toHtmlEscaped(), miss ? kMissBackground : kHitBackground, keyLabel(key));
     }
     return html + "</p>";
@@ -99,13 +99,13 @@ QString missTableHtml(const Dataset& d, const ScoredSession& s, const Thresholds
         const MissedKey& m = *miss;
         QStringList expected;
         for (auto k : m.predictions) expected << keyLabel(k) + ": " + templateOf(d, k);
-        rows += QString("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td title='%5'>%6</td><td>%7</td></tr>")
+        rows += QString("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td title=\"%5\">%6</td><td>%7</td></tr>")
                     .arg(m.position + 1).arg(keyLabel(m.key)).arg(m.rank + 1).arg(probabilityText(m.probability).toHtmlEscaped())
                     .arg(expected.join("\n").toHtmlEscaped(), predictionList(m), templateOf(d, m.key).toHtmlEscaped());
     }
     if (rows.isEmpty()) return "<p>No key outside the top-g.</p>";
     QString html = "<table border='1' cellspacing='0' cellpadding='3' width='100%'><thead><tr><th>position</th><th>key</th>"
-                   "<th title='1: the model\'s first choice'>rank</th><th>probability</th><th>the model expected</th><th>template of the key</th></tr></thead>" +
+                   "<th title='1: the first choice of the model'>rank</th><th>probability</th><th>the model expected</th><th>template of the key</th></tr></thead>" +
                    rows + "</table>";
     if (misses.size() < all)
         html += QString("<p style='color:gray'>the %1 worst-ranked of %2 misses</p>").arg(misses.size()).arg(all);
@@ -166,7 +166,7 @@ QString sessionLinesHtml(const Dataset& d, const ScoredSession& s, const Thresho
         }
         const QString text = QString::fromUtf8(l.line.text.data(), int(l.line.text.size())).toHtmlEscaped() + (l.line.cut ? " …" : "");
         const QString style = miss ? QString(" style='background:%1'").arg(kLineHighlight) : QString();
-        const QString tip = miss ? QString(" title='key %1 ranked %2: the model expected %3'")
+        const QString tip = miss ? QString(" title=\"key %1 ranked %2: the model expected %3\"")
                                        .arg(key, ordinal(std::uint64_t(miss->rank) + 1), predictionList(*miss))
                                  : QString();
         html += QString("<tr%1%2><td style='white-space:nowrap;color:gray'>%3</td><td>%4</td>"

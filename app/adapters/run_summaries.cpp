@@ -4,6 +4,7 @@
 #include "engine/core/failure_message.h"
 
 #include "engine/training/run_folder.h"
+#include "engine/training/run_name.h"
 
 namespace logbert::gui {
 
@@ -19,6 +20,18 @@ std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error, 
     } catch (const std::exception& e) {
         error = QString::fromStdString(failureMessage(e));
         return std::nullopt;
+    }
+}
+
+QString runName(const QString& runDir) { return QString::fromStdString(logbert::runName(runDir.toStdString())); }
+
+bool renameRun(const QString& runDir, const QString& name, QString& error) {
+    try {
+        logbert::renameRun(runDir.toStdString(), name.toStdString());
+        return true;
+    } catch (const std::exception& e) {
+        error = QString::fromStdString(failureMessage(e));
+        return false;
     }
 }
 

@@ -20,6 +20,10 @@ QStringList runFolders(const QString& runsFolder);
 /// Without `withLogs`, metrics.csv and resources.csv are left unread (a RunFollower holds them).
 std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error, bool withLogs = true);
 
+/// The user's name for a run (or its folder's), and renaming it; false with the engine's message.
+QString runName(const QString& runDir);
+bool renameRun(const QString& runDir, const QString& name, QString& error);
+
 /// Whether another process writes the run now, and otherwise how it ended (engine: run_activity.h).
 RunActivity runActivity(const QString& runDir);
 

@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     if (cli.isSet("dark")) window.setDarkPalette(true);
     // The data file and training follow the demo dataset, which is written in the background.
     auto selectDataAndTrain = [&window, &cli] {
-        if (cli.isSet("data")) window.openDataFile(cli.value("data"));
+        if (cli.isSet("data")) window.showDataFile(cli.value("data"));
         if (cli.isSet("estimate")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::estimate);
         if (cli.isSet("train")) QTimer::singleShot(0, window.runPage(), &logbert::gui::RunPage::start);
     };
@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
     }
     if (cli.isSet("run")) window.openRun(cli.value("run"));
     if (cli.isSet("page")) window.showPage(cli.value("page"));
-    else if (cli.isSet("demo") || cli.isSet("data")) window.showPage("Datasets"); // where the data shows first; else Welcome
+    else if (cli.isSet("data")) window.showPage("Run"); // the form it fills, and its error if it has one
+    else if (cli.isSet("demo")) window.showPage("Datasets"); // where the demo data shows first; else Welcome
     if (cli.isSet("report") && cli.isSet("run")) {
         // Written as Export report does, once the run's evaluation is on the Results page.
         auto* results = window.resultsPage();

@@ -22,6 +22,7 @@ inline constexpr const char* kModel = "model.pt";            ///< best weights a
 inline constexpr const char* kResults = "results.json";      ///< metrics, thresholds, sweeps
 inline constexpr const char* kScores = "scores.csv";         ///< one row per scored session
 inline constexpr const char* kEvaluationCache = "evaluation.bin"; ///< the whole evaluation, to reopen it at once
+inline constexpr const char* kName = "name.txt";             ///< the name a user gave the run (run_name.h)
 } // namespace run_files
 
 std::string runFilePath(const std::string& runDir, const char* name);

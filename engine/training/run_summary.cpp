@@ -7,6 +7,7 @@
 
 #include "engine/config/yaml_limits.h"
 #include "engine/core/errors.h"
+#include "engine/training/run_name.h"
 
 namespace logbert {
 namespace fs = std::filesystem;
@@ -27,6 +28,7 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std:
 RunSummary loadRunSummary(const std::string& runDir, bool withLogs) {
     RunSummary s;
     s.runDir = runDir;
+    s.name = runName(runDir);
     const std::string config = runFilePath(runDir, run_files::kConfig);
     std::error_code ec;
     if (!fs::exists(config, ec)) throw InputError(runDir, 0, "not a run folder (no config.yaml)");
@@ -55,6 +57,16 @@ RunSummary loadRunSummary(const std::string& runDir, bool withLogs) {
             s.f1 = l["f1"].as<double>();
             s.fpr = l["fpr"].as<double>();
             if (root["verdict"]) s.verdict = root["verdict"].as<std::string>();
+            auto detector = [&](const std::string& key, const YAML::Node& n) {
+                if (!n || !n.IsMap()) return;
+                s.detectors.push_back({key, n["name"] ? n["name"].as<std::string>() : key, n["precision"].as<double>(),
+                                       n["recall"].as<double>(), n["f1"].as<double>(), n["fpr"].as<double>()});
+            };
+            detector("logbert", l);
+            // Older results.json may lack a section: what is there is shown.
+            if (const YAML::Node b = root["baselines"]; b && b.IsMap())
+                for (const char* key : {"unseen_key", "unseen_key_set", "next_key"}) detector(key, b[key]);
+            if (const YAML::Node v = root["variants"]; v && v.IsMap()) detector("combined", v["combined"]);
             s.evaluated = true;
         } catch (const YAML::Exception& e) {
             throw InputError(results, long(e.mark.line) + 1, "malformed results.json: " + e.msg);

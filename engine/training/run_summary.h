@@ -15,6 +15,7 @@ namespace logbert {
 /// files (no model loaded): run.json, metrics.csv, resources.csv, config.yaml and, when evaluated, results.json.
 struct RunSummary {
     std::string runDir;
+    std::string name; ///< run_name.h: the user's name for it, or its folder's
     RunInfo info;
     std::vector<MetricsRow> metrics;
     std::vector<ResourceRow> resources; ///< resources.csv, the training process's own samples
@@ -23,6 +24,12 @@ struct RunSummary {
     std::vector<std::pair<std::string, std::string>> config;
     bool evaluated = false;
     double precision = 0, recall = 0, f1 = 0, fpr = 0; ///< LogBERT on the test split
+    /// Each detector of results.json on the test split: LogBERT, the baselines, the combined rule.
+    struct Detector {
+        std::string key, name;
+        double precision = 0, recall = 0, f1 = 0, fpr = 0;
+    };
+    std::vector<Detector> detectors;
     std::string verdict;
 };
 
