@@ -28,6 +28,9 @@ rm -rf docs/report
 mkdir -p docs/report
 "$gui" --workspace "$work/ws" --run "$work/ws/runs/demo-test" --report docs/report/report.html >/dev/null 2>&1
 pdftoppm -r 60 -png docs/report/report.pdf docs/report/page
+for f in docs/report/page-0*.png; do # pdftoppm pads to the page count's digits: keep page-1.png stable
+  [ -e "$f" ] && mv "$f" "docs/report/page-${f##*page-0}"
+done
 ls docs/report/*
 
 shoot() { # name size palette seconds args...

@@ -9,6 +9,8 @@
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QStyle>
+#include <QTextBlock>
+#include <QTextCursor>
 #include <QTextDocument>
 #include <QUrl>
 #include <algorithm>
@@ -150,7 +152,7 @@ QString detectorSection(const EvaluationResult& r, const std::vector<DetectorRep
     return html + "</table>";
 }
 
-QString sessionsSection(const EvaluatedRun& run, const SessionLinesMap& lines) {
+QString sessionsSection(const EvaluatedRun& run, const SessionLinesMap& lines, SessionMedium medium) {
     const EvaluationResult& r = *run.result;
     std::size_t flagged = 0, falseAlarms = 0;
     for (const auto& s : r.sessions)
@@ -161,10 +163,11 @@ QString sessionsSection(const EvaluatedRun& run, const SessionLinesMap& lines) {
                            "lines are the ones outside the model's top-%4 guesses.</p>")
                        .arg(flagged).arg(falseAlarms).arg(top.size()).arg(r.thresholds.topG);
     for (const ScoredSession* s : top) {
-        html += "<hr>" + sessionSummaryHtml(*run.dataset, *s, r.thresholds, kReportMissRows);
+        html += "<hr>" + sessionSummaryHtml(*run.dataset, *s, r.thresholds, kReportMissRows, medium);
         auto it = lines.find(s->index);
         if (it != lines.end() && !it->second.empty())
-            html += "<p style='margin-bottom:2px'><b>Log lines</b></p>" + sessionLinesHtml(*run.dataset, *s, r.thresholds, it->second);
+            html += "<p style='margin-bottom:2px'><b>Log lines</b> (highlighted: a key outside the top-g)</p>" +
+                    sessionLinesHtml(*run.dataset, *s, r.thresholds, it->second, medium);
     }
     return html;
 }
@@ -177,7 +180,7 @@ QString configSection(const RunSummary& summary) {
 }
 
 /// The whole report body; its charts are placeholders (<img-loss>, <img-f1>) each renderer fills.
-QString reportBody(const EvaluatedRun& run, const RunSummary& summary, const SessionLinesMap& lines) {
+QString reportBody(const EvaluatedRun& run, const RunSummary& summary, const SessionLinesMap& lines, SessionMedium medium) {
     auto image = [](const QString& name) { return "<img-" + name + ">"; };
     const EvaluationResult& r = *run.result;
     const auto detectors = detectorReports(r.sessions, r.thresholds);
@@ -188,11 +191,12 @@ QString reportBody(const EvaluatedRun& run, const RunSummary& summary, const Ses
     if (configValue(summary, "data.name") == "hdfs-demo")
         html += "<p style='font-size:small;color:#57606a'>" + DemoDataWriter::note().toHtmlEscaped() + "</p>";
     html += detectorSection(r, detectors);
-    html += "<h2>How the model learned</h2>" + image("loss");
+    // The charts start a page: a heading alone at the foot of page 1 read as an orphan.
+    html += "<h2 style='page-break-before:always'>How the model learned</h2>" + image("loss");
     html += "<p style='font-size:small'>The training loss is the masked-key prediction loss plus the hypersphere term, "
             "per step; the validation loss is the same on held-out normal sessions after each epoch.</p>";
     html += image("f1");
-    html += sessionsSection(run, lines);
+    html += sessionsSection(run, lines, medium);
     html += configSection(summary);
     return html;
 }
@@ -231,6 +235,23 @@ bool writeHtml(const QString& path, const QString& body, const ReportCharts& cha
     return true;
 }
 
+/// A paragraph that would straddle a page break starts the next page instead (QTextDocument has
+/// no "avoid" break policy): a log line cut in two across pages read as two lines. Table cells
+/// stay one line in print (SessionMedium::Print), so no table row can straddle either.
+void keepParagraphsWhole(QTextDocument& document) {
+    const double pageHeight = document.pageSize().height();
+    for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
+        if (QTextCursor(block).currentTable()) continue;
+        const QRectF rect = document.documentLayout()->blockBoundingRect(block);
+        if (rect.height() >= pageHeight || rect.height() <= 0) continue;
+        const int first = int(rect.top() / pageHeight), last = int((rect.bottom() - 1) / pageHeight);
+        if (first == last) continue;
+        QTextBlockFormat format = block.blockFormat();
+        format.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
+        QTextCursor(block).setBlockFormat(format); // the layout below it moves; later blocks are measured anew
+    }
+}
+
 /// A4 with 15 mm margins, fonts in points: QTextDocument lays the body out at the writer's own
 /// resolution, so text keeps its size and the charts are scaled to the text width.
 bool writePdf(const QString& path, const QString& body, const ReportCharts& charts, QString& error) {
@@ -260,6 +281,7 @@ bool writePdf(const QString& path, const QString& body, const ReportCharts& char
     QString html = body;
     html.replace("<img-loss>", image("loss", charts.loss)).replace("<img-f1>", image("f1", charts.f1));
     document.setHtml(html);
+    keepParagraphsWhole(document);
     document.print(&writer);
     if (!QFileInfo(path).isFile() || QFileInfo(path).size() == 0) {
         error = path + ": cannot write the PDF";
@@ -290,11 +312,10 @@ bool exportReport(const EvaluatedRun& run, const SessionLinesMap& lines, const Q
                   QString& error) {
     const auto summary = readRunSummary(run.runDir, error);
     if (!summary) return false;
-    const QString body = reportBody(run, *summary, lines);
     // Charts at twice their pixels: sharp in a browser on a high-DPI screen and in print.
     const ReportCharts charts = drawCharts(*summary, *run.result, 2.0);
-    if (!writeHtml(htmlPath, body, charts, error)) return false;
-    return pdfPath.isEmpty() || writePdf(pdfPath, body, charts, error);
+    if (!writeHtml(htmlPath, reportBody(run, *summary, lines, SessionMedium::Screen), charts, error)) return false;
+    return pdfPath.isEmpty() || writePdf(pdfPath, reportBody(run, *summary, lines, SessionMedium::Print), charts, error);
 }
 
 } // namespace logbert::gui

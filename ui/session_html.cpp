@@ -83,7 +83,11 @@ QString chipsHtml(const Dataset& d, const Session& session, const ScoredSession&
     return html + "</p>";
 }
 
-QString missTableHtml(const Dataset& d, const ScoredSession& s, const Thresholds& t, std::size_t maxRows) {
+/// `text` cut to `chars` characters with an ellipsis (print cells stay one line).
+QString cut(const QString& text, int chars) { return text.size() <= chars ? text : text.left(chars - 1) + "…"; }
+
+QString missTableHtml(const Dataset& d, const ScoredSession& s, const Thresholds& t, std::size_t maxRows, SessionMedium medium) {
+    const bool print = medium == SessionMedium::Print;
     // In session order; when cut to maxRows, the rows kept are the worst-ranked misses.
     std::vector<const MissedKey*> misses;
     for (const auto& m : s.score.missed)
@@ -99,16 +103,23 @@ QString missTableHtml(const Dataset& d, const ScoredSession& s, const Thresholds
         const MissedKey& m = *miss;
         QStringList expected;
         for (auto k : m.predictions) expected << keyLabel(k) + ": " + templateOf(d, k);
-        rows += QString("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td title=\"%5\">%6</td><td>%7</td></tr>")
+        const QString predicted = print ? cut(predictionList(m), 26) : predictionList(m);
+        const QString templateText = print ? cut(templateOf(d, m.key), 46) : templateOf(d, m.key);
+        rows += QString("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td title=\"%5\">%6</td><td%7>%8</td></tr>")
                     .arg(m.position + 1).arg(keyLabel(m.key)).arg(m.rank + 1).arg(probabilityText(m.probability).toHtmlEscaped())
-                    .arg(expected.join("\n").toHtmlEscaped(), predictionList(m), templateOf(d, m.key).toHtmlEscaped());
+                    .arg(expected.join("\n").toHtmlEscaped(), predicted.toHtmlEscaped(), print ? " style='white-space:nowrap'" : "",
+                         templateText.toHtmlEscaped());
     }
     if (rows.isEmpty()) return "<p>No key outside the top-g.</p>";
-    QString html = "<table border='1' cellspacing='0' cellpadding='3' width='100%'><thead><tr><th>position</th><th>key</th>"
+    QString html = QString("<table border='1' cellspacing='0' cellpadding='3' width='100%'%1><thead><tr><th>position</th><th>key</th>")
+                       .arg(print ? " style='font-size:small'" : "") +
                    "<th title='1: the first choice of the model'>rank</th><th>probability</th><th>the model expected</th><th>template of the key</th></tr></thead>" +
                    rows + "</table>";
     if (misses.size() < all)
-        html += QString("<p style='color:gray'>the %1 worst-ranked of %2 misses</p>").arg(misses.size()).arg(all);
+        html += QString("<p style='color:gray'>the %1 worst-ranked of %2 misses%3</p>").arg(misses.size()).arg(all)
+                    .arg(std::any_of(s.score.missed.begin(), s.score.missed.end(),
+                                     [&](const MissedKey& m) { return m.key == Vocabulary::kEndKey && isMiss(m, t); })
+                             ? " ([END] among them)" : "");
     return html;
 }
 } // namespace
@@ -125,7 +136,8 @@ QString probabilityText(double p) {
     return QString::number(p, 'e', 1);
 }
 
-QString sessionSummaryHtml(const Dataset& d, const ScoredSession& s, const Thresholds& t, std::size_t maxMissRows) {
+QString sessionSummaryHtml(const Dataset& d, const ScoredSession& s, const Thresholds& t, std::size_t maxMissRows,
+                           SessionMedium medium) {
     const Session& session = d.sessions[s.index];
     const bool flagged = t.flags(s.score);
     QString html = QString("<h3 style='margin-bottom:2px'>%1</h3>").arg(esc(session.id));
@@ -135,10 +147,12 @@ QString sessionSummaryHtml(const Dataset& d, const ScoredSession& s, const Thres
     html += "<p style='margin:2px 0;color:gray'>Keys in order (red: outside the top-g; hover for the template, the rank "
             "and what the model expected):</p>";
     html += chipsHtml(d, session, s, t);
-    return html + missTableHtml(d, s, t, maxMissRows);
+    return html + missTableHtml(d, s, t, maxMissRows, medium);
 }
 
-QString sessionLinesHtml(const Dataset& d, const ScoredSession& s, const Thresholds& t, const std::vector<SessionLine>& lines) {
+QString sessionLinesHtml(const Dataset& d, const ScoredSession& s, const Thresholds& t, const std::vector<SessionLine>& lines,
+                         SessionMedium medium) {
+    const bool print = medium == SessionMedium::Print;
     const Session& session = d.sessions[s.index];
     // Which key each raw line carries, and which of those keys were misses.
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> positionOfLine;
@@ -148,10 +162,12 @@ QString sessionLinesHtml(const Dataset& d, const ScoredSession& s, const Thresho
     for (const auto& m : s.score.missed)
         if (m.key != Vocabulary::kEndKey && isMiss(m, t)) missAt[m.position] = &m;
 
-    QString html = "<table cellspacing='0' cellpadding='2' width='100%' style='font-family:monospace;font-size:small'>";
+    // On screen a table (file:line | key | text); in print one paragraph per line, the wrapped
+    // part indented under its text.
+    QString html = print ? QString() : "<table cellspacing='0' cellpadding='2' width='100%' style='font-family:monospace;font-size:small'>";
     for (const SessionLine& l : lines) {
         if (!l.error.empty()) {
-            html += "<tr><td colspan='3'>" + esc(l.error) + "</td></tr>";
+            html += print ? "<p>" + esc(l.error) + "</p>" : "<tr><td colspan='3'>" + esc(l.error) + "</td></tr>";
             continue;
         }
         const QString where = QString::fromStdString(d.files[l.file]).section('/', -1).toHtmlEscaped() + ":" +
@@ -169,11 +185,18 @@ QString sessionLinesHtml(const Dataset& d, const ScoredSession& s, const Thresho
         const QString tip = miss ? QString(" title=\"key %1 ranked %2: the model expected %3\"")
                                        .arg(key, ordinal(std::uint64_t(miss->rank) + 1), predictionList(*miss))
                                  : QString();
+        if (print) {
+            html += QString("<p style='font-family:monospace;font-size:small;margin:0;margin-left:24px;text-indent:-24px;"
+                            "white-space:pre-wrap%1'><span style='color:gray'>%2</span> %3 %4</p>")
+                        .arg(miss ? QString(";background-color:%1").arg(kLineHighlight) : QString(), where,
+                             miss ? "<b>" + key + "</b>" : key, text);
+            continue;
+        }
         html += QString("<tr%1%2><td style='white-space:nowrap;color:gray'>%3</td><td>%4</td>"
                         "<td style='white-space:pre-wrap'>%5</td></tr>")
                     .arg(style, tip, where, miss ? "<b>" + key + "</b>" : key, text);
     }
-    html += "</table>";
+    if (!print) html += "</table>";
     if (session.lines.size() > lines.size())
         html += QString("<p style='color:gray'>the first %1 of %2 lines</p>").arg(lines.size()).arg(session.lines.size());
     return html;

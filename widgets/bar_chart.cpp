@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/bar_chart.h"
 
-#include <QToolTip>
-#include <QVBoxLayout>
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "widgets/chart_frame.h"
 #include "widgets/chart_palette.h"
 
 namespace logbert::gui {
@@ -15,32 +14,14 @@ double offset(int series, int count) { return (series - (count - 1) / 2.0) * 0.8
 } // namespace
 
 void BarChart::changeEvent(QEvent* event) {
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
-        applyChartPalette(plot_, palette());
+    followPaletteChange(event, plot_, this);
     QWidget::changeEvent(event);
 }
 
-BarChart::BarChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(plot_);
-    plot_->setMinimumSize(240, 160);
-    // The legend in a row under the axes, as in LiveChart.
-    plot_->legend->setVisible(true);
-    plot_->legend->setFont(font());
-    plot_->axisRect()->insetLayout()->take(plot_->legend);
-    plot_->plotLayout()->addElement(1, 0, plot_->legend);
-    plot_->plotLayout()->setRowStretchFactor(1, 0.001);
-    plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    plot_->legend->setWrap(6);
+BarChart::BarChart(QWidget* parent) : QWidget(parent), plot_(makeChartPlot(this)) {
+    placeLegendBelow(plot_, font());
     plot_->xAxis->grid()->setVisible(false);
-    applyChartPalette(plot_, palette());
-    plot_->setMouseTracking(true);
-    connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const QString text = hoverTextAt(event->position().toPoint());
-        if (text.isEmpty()) QToolTip::hideText();
-        else QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
-    });
+    showHoverTooltips(plot_, [this](const QPoint& at) { return hoverTextAt(at); });
 }
 
 void BarChart::setTitle(const QString& title, const QString& yLabel) {
@@ -92,16 +73,9 @@ QPoint BarChart::barTop(int series, int category) const {
 }
 
 QString BarChart::hoverTextAt(const QPoint& pixel) const {
-    for (int i = 0; i < plot_->plottableCount(); ++i) {
-        auto* bars = qobject_cast<QCPBars*>(plot_->plottable(i));
-        QVariant details;
-        if (!bars || bars->selectTest(pixel, false, &details) < 0) continue;
-        const QCPDataSelection hit = details.value<QCPDataSelection>();
-        if (hit.isEmpty()) continue;
-        const auto point = bars->data()->at(hit.dataRange().begin());
-        return QString("%1\n%2: %3").arg(bars->name(), categories_.value(int(std::lround(point->key)) - 1)).arg(point->value, 0, 'f', 4);
-    }
-    return {};
+    const auto hit = barAt(plot_, pixel);
+    if (!hit) return {};
+    return QString("%1\n%2: %3").arg(hit->bars->name(), categories_.value(int(std::lround(hit->key)) - 1)).arg(hit->value, 0, 'f', 4);
 }
 
 } // namespace logbert::gui

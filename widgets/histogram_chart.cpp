@@ -1,51 +1,32 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/histogram_chart.h"
 
-#include <QToolTip>
-#include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "widgets/chart_frame.h"
 #include "widgets/chart_palette.h"
 
 namespace logbert::gui {
 
 void HistogramChart::changeEvent(QEvent* event) {
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
-        applyChartPalette(plot_, palette());
+    followPaletteChange(event, plot_, this);
     QWidget::changeEvent(event);
 }
 
-HistogramChart::HistogramChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(plot_);
+HistogramChart::HistogramChart(QWidget* parent) : QWidget(parent), plot_(makeChartPlot(this)) {
     plot_->legend->setVisible(true);
-    plot_->setMinimumSize(240, 160);
-    applyChartPalette(plot_, palette());
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    plot_->setMouseTracking(true);
-    connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const QString text = hoverTextAt(event->position().toPoint());
-        if (text.isEmpty()) QToolTip::hideText();
-        else QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
-    });
+    showHoverTooltips(plot_, [this](const QPoint& at) { return hoverTextAt(at); });
 }
 
 QString HistogramChart::hoverTextAt(const QPoint& pixel) const {
-    for (int i = plot_->plottableCount() - 1; i >= 0; --i) { // the top of the stack first
-        auto* bars = qobject_cast<QCPBars*>(plot_->plottable(i));
-        QVariant details;
-        if (!bars || bars->selectTest(pixel, false, &details) < 0) continue;
-        const QCPDataSelection hit = details.value<QCPDataSelection>();
-        if (hit.isEmpty()) continue;
-        const auto point = bars->data()->at(hit.dataRange().begin());
-        const double first = point->key - binWidth_ / 2 + 0.5, last = point->key + binWidth_ / 2 - 0.5;
-        const QString range = binWidth_ > 1 ? QString("%1–%2").arg(first).arg(last) : QString::number(point->key);
-        return QString("%1\n%2 %3: %4").arg(bars->name(), plot_->xAxis->label(), range).arg(point->value);
-    }
-    return {};
+    const auto hit = barAt(plot_, pixel);
+    if (!hit) return {};
+    const double first = hit->key - binWidth_ / 2 + 0.5, last = hit->key + binWidth_ / 2 - 0.5;
+    const QString range = binWidth_ > 1 ? QString("%1–%2").arg(first).arg(last) : QString::number(hit->key);
+    return QString("%1\n%2 %3: %4").arg(hit->bars->name(), plot_->xAxis->label(), range).arg(hit->value);
 }
 
 void HistogramChart::setTitle(const QString& title, const QString& xLabel, const QString& yLabel) {

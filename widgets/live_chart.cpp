@@ -13,34 +13,19 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "widgets/chart_frame.h"
 #include "widgets/chart_palette.h"
 
 namespace logbert::gui {
 
 void LiveChart::changeEvent(QEvent* event) {
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
-        applyChartPalette(plot_, palette());
+    followPaletteChange(event, plot_, this);
     QWidget::changeEvent(event);
 }
 
-LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(plot_);
+LiveChart::LiveChart(QWidget* parent) : QWidget(parent), plot_(makeChartPlot(this)) {
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
-    plot_->legend->setVisible(true);
-    plot_->legend->setFont(font());
-    // The legend gets a row of its own under the axes: inside them it covered the curves' newest
-    // points, the ones a user watching a run looks at.
-    plot_->axisRect()->insetLayout()->take(plot_->legend);
-    plot_->plotLayout()->addElement(1, 0, plot_->legend);
-    plot_->plotLayout()->setRowStretchFactor(1, 0.001);
-    plot_->plotLayout()->setRowSpacing(0);
-    plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    plot_->legend->setWrap(6);
-    plot_->legend->setMargins(QMargins(4, 2, 4, 2));
-    plot_->setMinimumSize(240, 160);
-    applyChartPalette(plot_, palette());
+    placeLegendBelow(plot_, font());
     // Right-click: export the chart or its data.
     plot_->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(plot_, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
