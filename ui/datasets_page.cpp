@@ -339,10 +339,10 @@ QString DatasetsPage::summaryText() const { return summary_->text(); }
 
 void DatasetsPage::showDataset() {
     const Dataset& d = *dataset_;
-    QString text = QString("<b>%1 files</b> · %2 lines read, %3 matched, %4 unmatched · %5 templates · %6 sessions (%7 before sampling) · labels %8<br>")
+    QString text = QString("<b>%1 file%9</b> · %2 lines read, %3 matched, %4 unmatched · %5 templates · %6 sessions (%7 before sampling) · labels %8<br>")
                        .arg(d.files.size()).arg(d.stats.linesRead).arg(d.stats.linesMatched).arg(d.stats.linesUnmatched)
                        .arg(d.templates.size()).arg(d.sessions.size()).arg(d.stats.sessionsBeforeSampling)
-                       .arg(QString::fromStdString(d.labelSource).toHtmlEscaped());
+                       .arg(QString::fromStdString(d.labelSource).toHtmlEscaped(), d.files.size() == 1 ? "" : "s");
     for (Split s : {Split::Train, Split::Validation, Split::Test})
         text += QString("%1: %2 normal, %3 anomalous · ").arg(splitName(s)).arg(d.count(s, Label::Normal)).arg(d.count(s, Label::Anomaly));
     text += QString("read in %1 s").arg(d.stats.seconds, 0, 'f', 2);

@@ -13,6 +13,9 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPolygonF>
+#include <QPixmap>
+#include <QPainter>
 #include <QMimeData>
 #include <QScreen>
 #include <QSettings>
@@ -33,6 +36,20 @@
 
 namespace logbert::gui {
 
+namespace {
+/// The Run page's sidebar icon: a play triangle in `color`.
+QIcon playIcon(const QColor& color) {
+    QPixmap pixmap(32, 32);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(color);
+    painter.drawPolygon(QPolygonF({QPointF(8, 5), QPointF(27, 16), QPointF(8, 27)}));
+    return QIcon(pixmap);
+}
+} // namespace
+
 MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     : QMainWindow(parent), workspace_(workspace), sidebar_(new QListWidget), pages_(new QStackedWidget),
       welcomePage_(new WelcomePage(QDir(workspace).filePath("runs"))), datasetsPage_(new DatasetsPage(workspace)), runPage_(new RunPage(workspace)), resultsPage_(new ResultsPage),
@@ -46,7 +63,7 @@ MainWindow::MainWindow(const QString& workspace, QWidget* parent)
     sidebar_->setFixedWidth(140);
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_DirHomeIcon), "Welcome"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_DirOpenIcon), "Datasets"));
-    sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_MediaPlay), "Run"));
+    sidebar_->addItem(new QListWidgetItem(playIcon(palette().color(QPalette::WindowText)), "Run"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogDetailedView), "Results"));
     sidebar_->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogListView), "Compare"));
     pages_->addWidget(welcomePage_);
@@ -280,6 +297,8 @@ void MainWindow::setDarkPalette(bool dark) {
         p = qApp->style()->standardPalette();
     }
     qApp->setPalette(p);
+    // The style's play icon is black: on the dark sidebar it vanished. Drawn in the text colour.
+    if (sidebar_->count() > 2) sidebar_->item(2)->setIcon(playIcon(p.color(QPalette::WindowText)));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
