@@ -402,7 +402,10 @@ void ResultsPage::filterCategory(const QString& category) { category_->setCurren
 
 void ResultsPage::showSession(int visibleRow) {
     if (!run_.result || visibleRow < 0 || visibleRow >= proxy_->rowCount()) return;
-    shownSession_ = std::size_t(proxy_->index(visibleRow, kSession).data(kRowRole).toInt());
+    const auto session = std::size_t(proxy_->index(visibleRow, kSession).data(kRowRole).toInt());
+    // The table re-selecting the session on show (a filter or sort moved its row) keeps its lines.
+    if (session == shownSession_ && (shownLines_ || rawLineLoader_->isLoading())) return;
+    shownSession_ = session;
     shownLines_.reset();
     renderSessionDetail();
     // The raw lines arrive from a worker thread (a multi-GB log must not block the window).
