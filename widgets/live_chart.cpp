@@ -144,10 +144,14 @@ void LiveChart::flush() {
         pendingY_[i].clear();
     }
     plot_->rescaleAxes(true);
-    // Linear axes of non-negative data start at 0, so that small series (threads) stay visible.
+    // Linear axes of non-negative data start at 0, so that small series (threads) stay visible;
+    // 5% headroom keeps the highest points (a flat memory line) off the plot's frame.
     for (QCPAxis* axis : {plot_->yAxis, plot_->yAxis2}) {
         if (axis->scaleType() == QCPAxis::stLinear && axis->range().lower > 0) axis->setRangeLower(0);
         if (axis->scaleType() == QCPAxis::stLogarithmic && axis->range().lower <= 0) axis->setRangeLower(1e-4);
+        const QCPRange r = axis->range();
+        if (axis->scaleType() == QCPAxis::stLinear && r.size() > 0) axis->setRangeUpper(r.upper + 0.05 * r.size());
+        if (axis->scaleType() == QCPAxis::stLogarithmic && r.upper > 0) axis->setRangeUpper(r.upper * 1.25);
     }
     plot_->replot(QCustomPlot::rpQueuedReplot);
     dirty_ = false;
