@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QFileInfo>
 #include <QtTest>
 #include <tuple>
 
@@ -42,6 +43,42 @@ private slots:
         const auto [code, out, err] = gui({"--demo"});
         QCOMPARE(code, 2);
         QVERIFY2(err.contains("no display"), qPrintable(err));
+    }
+
+    // `logbert-workbench --run RUN --report FILE` writes the report of a finished run and exits;
+    // without a finished run it says why (exit 2) instead of waiting for an evaluation forever.
+    void workbenchWritesAReportThenQuits() {
+        const QString demo = dir.filePath("report-demo"), runDir = dir.filePath("report-run");
+        QCOMPARE(run({"demo-data", demo, "--sessions", "400"}).code, 0);
+        const Result trained = run({"train", demo + "/demo.yaml", "--out", runDir, "--quiet", "--set", "model.hidden_size=16",
+                                    "--set", "model.num_hidden_layers=1", "--set", "model.num_attention_heads=2",
+                                    "--set", "model.max_seq_len=64", "--set", "training.num_epochs=1",
+                                    "--set", "training.batch_size=32", "--set", "training.threads=1"});
+        QVERIFY2(trained.code == 0, qPrintable(trained.err));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("XDG_CONFIG_HOME", dir.filePath("report-config"));
+        auto gui = [&](const QStringList& args) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(LOGBERT_GUI_PATH, QStringList{"--workspace", dir.filePath("report-ws")} + args);
+            if (!p.waitForFinished(120000)) p.kill();
+            return std::make_pair(p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardError()));
+        };
+        const QString html = dir.filePath("out/report.html");
+        QDir().mkpath(dir.filePath("out"));
+        const auto [code, err] = gui({"--run", runDir, "--report", html});
+        QVERIFY2(code == 0, qPrintable(err));
+        QVERIFY(QFileInfo(html).size() > 10000 && QFileInfo(dir.filePath("out/report.pdf")).size() > 10000);
+        const auto [noRun, noRunErr] = gui({"--report", html});
+        QCOMPARE(noRun, 2);
+        QVERIFY2(noRunErr.contains("--report FILE needs --run"), qPrintable(noRunErr));
+        const auto [notARun, notARunErr] = gui({"--run", demo, "--report", html});
+        QCOMPARE(notARun, 2);
+        QVERIFY2(notARunErr.contains("not a run folder"), qPrintable(notARunErr));
+        const auto [badOut, badOutErr] = gui({"--run", runDir, "--report", dir.filePath("missing-folder/r.html")});
+        QCOMPARE(badOut, 2);
+        QVERIFY2(badOutErr.contains("cannot write"), qPrintable(badOutErr));
     }
 
     void everyCommandHasHelpAndThereIsAVersion() {

@@ -10,6 +10,7 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "app/adapters/run_summaries.h"
 #include "ui/main_window.h"
 #include "ui/results_page.h"
 #include "ui/run_page.h"
@@ -67,6 +68,19 @@ int main(int argc, char** argv) {
 #endif
     QApplication app(argc, argv);
     cli.process(app);
+    if (cli.isSet("report")) { // a report is of a finished run, else nothing would ever be written
+        if (!cli.isSet("run")) {
+            std::fprintf(stderr, "logbert-workbench: --report FILE needs --run RUN_DIR (the finished run to report on)\n");
+            return 2;
+        }
+        const logbert::RunActivity activity = logbert::gui::runActivity(QFileInfo(cli.value("run")).absoluteFilePath());
+        if (activity.state != logbert::RunActivity::State::Finished) {
+            std::fprintf(stderr, "logbert-workbench: %s: %s; --report needs a finished run\n", qPrintable(cli.value("run")),
+                         activity.state == logbert::RunActivity::State::NotARun ? "not a run folder (no config.yaml)"
+                                                                               : activity.text().c_str());
+            return 2;
+        }
+    }
 
     QString workspace = cli.value("workspace");
     if (workspace.isEmpty())
