@@ -131,9 +131,7 @@ int parseCommand(const std::vector<std::string>& argv, const JobControl& job) {
         s << '\n';
     });
     job.throwIfCancelled(); // the last moment at which nothing is left behind
-    templatesCsv.commit();
-    structured.commit();
-    out.keep();
+    out.commitAndKeep({&templatesCsv, &structured}); // both files or neither, even on a second Ctrl-C
 
     std::printf("files %zu, lines read %llu, lines matched %llu, unmatched %llu, templates %zu, "
                 "seconds %.3f, lines/s %.0f\n",

@@ -18,6 +18,7 @@ public:
     AtomicFile& operator=(const AtomicFile&) = delete;
 
     std::ostream& stream() { return out_; }
+    const std::string& path() const { return path_; }
     /// Flushes, syncs and renames into place. Throws std::runtime_error on any I/O failure.
     void commit();
 

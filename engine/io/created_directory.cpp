@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "engine/core/errors.h"
+#include "engine/io/atomic_file.h"
 #include "engine/io/exit_cleanup.h"
 
 namespace logbert {
@@ -26,6 +27,24 @@ CreatedDirectory::~CreatedDirectory() {
     std::error_code ec;
     if (created_ && !kept_) fs::remove_all(path_, ec);
     ExitCleanup::forget(cleanup_);
+}
+
+void CreatedDirectory::commitAndKeep(const std::vector<AtomicFile*>& files) {
+    // While they are renamed into place the committed files are registered too, so that a hard
+    // exit removes them before its rmdir of the folder. Forgotten before keep(): from then on the
+    // rmdir fails on a folder that holds every file.
+    std::vector<int> handles;
+    std::error_code ec;
+    if (created_)
+        for (const AtomicFile* f : files) handles.push_back(ExitCleanup::remember(fs::absolute(f->path(), ec).string(), false));
+    try {
+        for (AtomicFile* f : files) f->commit();
+    } catch (...) {
+        for (int h : handles) ExitCleanup::forget(h);
+        throw; // the destructor removes the folder
+    }
+    for (int h : handles) ExitCleanup::forget(h);
+    keep();
 }
 
 void CreatedDirectory::keep() {

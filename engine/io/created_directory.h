@@ -2,8 +2,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace logbert {
+
+class AtomicFile;
 
 /// An output folder a command creates: removed again, with what the command wrote into it,
 /// unless the command reaches keep() — on an error, a Ctrl-C (through the destructor) or a
@@ -16,6 +19,10 @@ public:
     CreatedDirectory(const CreatedDirectory&) = delete;
     CreatedDirectory& operator=(const CreatedDirectory&) = delete;
     void keep();
+    /// Commits `files` (written into this folder) and keeps the folder, as one step for a hard
+    /// exit: a second Ctrl-C at any moment in it leaves either no folder (what was committed is
+    /// removed with it) or the folder with every file whole — never some of them.
+    void commitAndKeep(const std::vector<AtomicFile*>& files);
 
 private:
     std::string path_;
