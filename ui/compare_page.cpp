@@ -403,9 +403,8 @@ void ComparePage::fillCost(const Compared& c) {
         const RunSummary& s = c.runs[std::size_t(col)];
         const RunInfo& i = s.info;
         auto config = [&](const std::string& key) {
-            for (const auto& [k, v] : s.config)
-                if (k == key) return QString::fromStdString(v);
-            return QString("—");
+            const QString v = configValue(s, key);
+            return v.isEmpty() ? QString("—") : v;
         };
         auto metric = [&](double v) { return s.evaluated ? QString::number(v, 'f', 4) : QString("not evaluated"); };
         const QStringList values{QString::fromStdString(c.activities[std::size_t(col)].shortText()),
@@ -434,32 +433,43 @@ void ComparePage::fillCost(const Compared& c) {
     }
 }
 
+namespace {
+/// Every config key of the compared runs in first-seen order, with each run's value ("—" where a
+/// run lacks it), and whether the runs disagree on it.
+struct ConfigRow {
+    std::string key;
+    std::vector<std::string> values;
+    bool differs() const {
+        return !std::all_of(values.begin(), values.end(), [&](const std::string& x) { return x == values.front(); });
+    }
+};
+std::vector<ConfigRow> configRows(const std::vector<RunSummary>& runs) {
+    std::vector<ConfigRow> rows;
+    std::map<std::string, std::size_t> index;
+    for (std::size_t r = 0; r < runs.size(); ++r)
+        for (const auto& [key, value] : runs[r].config) {
+            auto [it, added] = index.emplace(key, rows.size());
+            if (added) rows.push_back({key, std::vector<std::string>(runs.size(), "—")});
+            rows[it->second].values[r] = value;
+        }
+    return rows;
+}
+} // namespace
+
 void ComparePage::fillDiff(const Compared& c) {
     // Config keys whose values differ between the checked runs.
-    std::vector<std::string> order;
-    std::map<std::string, std::vector<std::string>> values;
-    for (std::size_t r = 0; r < c.runs.size(); ++r)
-        for (const auto& [key, value] : c.runs[r].config) {
-            auto& v = values[key];
-            if (v.empty()) {
-                order.push_back(key);
-                v.assign(c.runs.size(), "—");
-            }
-            v[r] = value;
-        }
     diff_->clear();
     diff_->setRowCount(0); // clear() keeps the rows of the previous comparison
     diff_->setColumnCount(int(c.runs.size()));
     diff_->setHorizontalHeaderLabels(c.names);
     QStringList differing;
-    for (const auto& key : order) {
-        const auto& v = values[key];
-        if (std::all_of(v.begin(), v.end(), [&](const std::string& x) { return x == v.front(); })) continue;
-        differing << QString::fromStdString(key);
-        const int row = diff_->rowCount();
-        diff_->insertRow(row);
-        for (int col = 0; col < int(v.size()); ++col)
-            diff_->setItem(row, col, new QTableWidgetItem(QString::fromStdString(v[std::size_t(col)])));
+    for (const ConfigRow& row : configRows(c.runs)) {
+        if (!row.differs()) continue;
+        differing << QString::fromStdString(row.key);
+        const int r = diff_->rowCount();
+        diff_->insertRow(r);
+        for (int col = 0; col < int(row.values.size()); ++col)
+            diff_->setItem(r, col, new QTableWidgetItem(QString::fromStdString(row.values[std::size_t(col)])));
     }
     diff_->setVerticalHeaderLabels(differing);
 }
@@ -468,22 +478,9 @@ void ComparePage::warnDifferentData(const Compared& c) {
     // The data.* settings decide which sessions a run trains and validates on: when they differ,
     // two loss curves are measured on different sessions.
     QStringList differing;
-    if (c.runs.size() > 1) {
-        std::map<std::string, std::vector<std::string>> values;
-        for (std::size_t r = 0; r < c.runs.size(); ++r)
-            for (const auto& [key, value] : c.runs[r].config)
-                if (key.rfind("data.", 0) == 0) {
-                    auto& v = values[key];
-                    v.resize(c.runs.size(), "—");
-                    v[r] = value;
-                }
-        for (auto& entry : values) {
-            auto& v = entry.second;
-            v.resize(c.runs.size(), "—");
-            if (!std::all_of(v.begin(), v.end(), [&](const std::string& x) { return x == v.front(); }))
-                differing << QString::fromStdString(entry.first);
-        }
-    }
+    if (c.runs.size() > 1)
+        for (const ConfigRow& row : configRows(c.runs))
+            if (row.key.rfind("data.", 0) == 0 && row.differs()) differing << QString::fromStdString(row.key);
     warning_->setText(differing.isEmpty() ? QString()
                                           : "These runs were trained on different data (" + differing.join(", ") +
                                                 " differ): their losses are measured on different sessions and do not "

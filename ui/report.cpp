@@ -32,12 +32,6 @@ namespace {
 
 QString esc(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
 
-QString configValue(const RunSummary& summary, const std::string& key) {
-    for (const auto& [k, v] : summary.config)
-        if (k == key) return QString::fromStdString(v);
-    return {};
-}
-
 QString duration(double seconds) {
     const auto s = std::llround(seconds);
     if (s < 60) return QString("%1 s").arg(s);

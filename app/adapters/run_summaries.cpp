@@ -23,6 +23,12 @@ std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error, 
     }
 }
 
+QString configValue(const RunSummary& summary, const std::string& key) {
+    for (const auto& [k, v] : summary.config)
+        if (k == key) return QString::fromStdString(v);
+    return {};
+}
+
 QString runName(const QString& runDir) { return QString::fromStdString(logbert::runName(runDir.toStdString())); }
 
 bool renameRun(const QString& runDir, const QString& name, QString& error) {

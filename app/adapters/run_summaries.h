@@ -20,6 +20,9 @@ QStringList runFolders(const QString& runsFolder);
 /// Without `withLogs`, metrics.csv and resources.csv are left unread (a RunFollower holds them).
 std::optional<RunSummary> readRunSummary(const QString& runDir, QString& error, bool withLogs = true);
 
+/// A config value of a run summary ("section.key"), or "" when the run has none.
+QString configValue(const RunSummary& summary, const std::string& key);
+
 /// The user's name for a run (or its folder's), and renaming it; false with the engine's message.
 QString runName(const QString& runDir);
 bool renameRun(const QString& runDir, const QString& name, QString& error);
