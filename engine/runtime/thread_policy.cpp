@@ -25,18 +25,18 @@ namespace logbert {
 
 namespace {
 
-std::string formatCpus(double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f", v);
-    return text;
-}
-
 int hardwareThreads() {
     const unsigned n = std::thread::hardware_concurrency();
     return n ? int(n) : 1;
 }
 
 #if defined(__linux__)
+std::string formatCpus(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", v);
+    return text;
+}
+
 std::vector<std::string> splitFields(const std::string& line) {
     std::istringstream in(line);
     std::vector<std::string> fields;
