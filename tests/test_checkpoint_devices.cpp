@@ -11,12 +11,16 @@
 
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "engine/config/run_config.h"
 #include "engine/core/errors.h"
+#include "engine/core/failure_message.h"
 #include "engine/model/logbert_model.h"
 #include "engine/runtime/precision.h"
 #include "engine/runtime/torch_compat.h"
+#include "engine/runtime/torch_warnings.h"
 #include "engine/training/checkpoint.h"
 #include "engine/training/mixed_precision.h"
 #include "engine/training/optimizer_state.h"
@@ -308,6 +312,61 @@ private slots:
         // Reaching the CUDA generator on a CPU-only LibTorch throws (never crashes): the checkpoint
         // writes a CUDA RNG state only for models on CUDA.
         QVERIFY_THROWS_EXCEPTION(std::exception, compat::cudaGenerator(0));
+    }
+
+    void missingMpsOperatorIsOneLine() {
+        // LibTorch's own exception and wording for an operator MPS lacks (MPSFallback.mm), thrown
+        // the way it throws it; no Mac needed to check what the user then reads.
+        const auto raise = [] {
+            TORCH_CHECK_NOT_IMPLEMENTED(false, "The operator 'aten::_fake_op' is not currently implemented for the MPS "
+                                               "device. If you want this op to be added in priority during the prototype "
+                                               "phase of this feature, please comment on https://github.com/pytorch/pytorch/"
+                                               "issues/77764. As a temporary fix, you can set the environment variable "
+                                               "`PYTORCH_ENABLE_MPS_FALLBACK=1` to use the CPU as a fallback for this op.");
+        };
+        const QByteArray saved = qgetenv("PYTORCH_ENABLE_MPS_FALLBACK");
+        const bool had = qEnvironmentVariableIsSet("PYTORCH_ENABLE_MPS_FALLBACK");
+        for (const char* setting : {"", "0"}) {
+            if (*setting) qputenv("PYTORCH_ENABLE_MPS_FALLBACK", setting);
+            else qunsetenv("PYTORCH_ENABLE_MPS_FALLBACK");
+            try {
+                raise();
+                QFAIL("no exception");
+            } catch (const std::exception& e) {
+                QCOMPARE(missingDeviceOperator(e), std::string("aten::_fake_op"));
+                const std::string text = failureMessage(e);
+                QVERIFY2(text.find('\n') == std::string::npos, text.c_str());
+                QVERIFY2(text.find("no kernel for aten::_fake_op") != std::string::npos, text.c_str());
+                QVERIFY2(text.find("training.device: cpu") != std::string::npos, text.c_str());
+                const bool namesSetting = text.find("PYTORCH_ENABLE_MPS_FALLBACK=0 keeps it off") != std::string::npos;
+                QCOMPARE(namesSetting, *setting != 0);
+            }
+        }
+        if (had) qputenv("PYTORCH_ENABLE_MPS_FALLBACK", saved);
+        else qunsetenv("PYTORCH_ENABLE_MPS_FALLBACK");
+        // Other LibTorch errors are not mistaken for it.
+        try {
+            TORCH_CHECK(false, "Expected all tensors to be on the same device");
+        } catch (const std::exception& e) {
+            QVERIFY(missingDeviceOperator(e).empty());
+        }
+    }
+
+    void torchWarningsReachTheLog() {
+        std::vector<std::string> seen;
+        {
+            const TorchWarningsToMessages forward([&](const std::string& text) { seen.push_back(text); });
+            TORCH_WARN("The operator 'aten::_fake_op' is not currently supported on the MPS backend and will fall back "
+                       "to run on the CPU.\nsecond line");
+            QCOMPARE(seen.size(), std::size_t(1));
+            QCOMPARE(seen[0], std::string("The operator 'aten::_fake_op' is not currently supported on the MPS backend "
+                                          "and will fall back to run on the CPU."));
+            // Per thread: a warning on another thread goes to that thread's handler, not here.
+            std::thread([] { TORCH_WARN("elsewhere"); }).join();
+            QCOMPARE(seen.size(), std::size_t(1));
+        }
+        TORCH_WARN("after: back to the previous handler (standard error)");
+        QCOMPARE(seen.size(), std::size_t(1));
     }
 };
 

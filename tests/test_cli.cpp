@@ -206,6 +206,41 @@ private slots:
         QVERIFY2(QRegularExpression("train\\s+\\d+\\s+0\\s+0").match(r.out).hasMatch(), qPrintable(r.out));
     }
 
+    void divergingLossFailsTheRunCleanly() {
+        // Allowed settings whose loss really diverges: AdamW scales the weights by
+        // 1 - 10 x 1 = -9 every step (nan at step 8 on this data). Before, such a run exited 1 and
+        // left run.json saying "training".
+        const QString demo = dir.filePath("demo-diverge");
+        QCOMPARE(run({"demo-data", demo, "--sessions", "300"}).code, 0);
+        const QStringList settings{"--set", "model.hidden_size=32", "--set", "model.num_hidden_layers=1",
+                                   "--set", "model.num_attention_heads=2", "--set", "training.num_epochs=3",
+                                   "--set", "training.threads=1", "--set", "training.learning_rate=10",
+                                   "--set", "training.weight_decay=1", "--set", "training.grad_clip=0"};
+        const QString runDir = dir.filePath("runs/diverged");
+        Result r = run(QStringList{"train", demo + "/demo.yaml", "--out", runDir, "--no-evaluate"} + settings);
+        QCOMPARE(r.code, 2);
+        const QString last = r.err.trimmed().split('\n').last();
+        QVERIFY2(QRegularExpression("^logbert train: .*config\\.yaml: the loss became (nan|inf|-inf) at step \\d+; each "
+                                    "step scales the weights by 1 - learning_rate x weight_decay = -9")
+                     .match(last).hasMatch(),
+                 qPrintable(r.err));
+        QFile info(runDir + "/run.json");
+        QVERIFY(info.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(info.readAll()).object();
+        QCOMPARE(json["status"].toString(), QString("failed"));
+        QVERIFY2(json["error"].toString().contains("the loss became"), qPrintable(json["error"].toString()));
+        // The folder still reads as a run (metrics, config) and says why it failed when reused.
+        QCOMPARE(run({"evaluate", runDir}).code, 2); // no model.pt yet: refused with a message, not a crash
+        r = run(QStringList{"train", demo + "/demo.yaml", "--out", runDir, "--no-evaluate"} + settings);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("holds a run that failed (") && r.err.contains("choose another --out"), qPrintable(r.err));
+        // With sane settings the next run trains.
+        QStringList sane = settings;
+        sane.replace(sane.indexOf("training.learning_rate=10"), "training.learning_rate=0.001");
+        r = run(QStringList{"train", demo + "/demo.yaml", "--out", dir.filePath("runs/sane"), "--no-evaluate"} + sane);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+    }
+
     void trainEvaluateDetect() {
         const QString demo = dir.filePath("demo-train");
         QCOMPARE(run({"demo-data", demo, "--sessions", "600"}).code, 0);

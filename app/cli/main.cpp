@@ -118,8 +118,8 @@ int main(int argc, char** argv) {
         return 130;
     } catch (const std::exception& e) {
         // One line: LibTorch's errors carry a backtrace after the first line. Running out of
-        // memory is what the config asked for (exit 2), not a crash.
+        // memory, or an operator the device lacks, is what the config asked for (exit 2), not a crash.
         std::cerr << "logbert " << command << ": " << logbert::failureMessage(e) << "\n";
-        return logbert::isOutOfMemory(e) ? 2 : 1;
+        return logbert::isOutOfMemory(e) || !logbert::missingDeviceOperator(e).empty() ? 2 : 1;
     }
 }

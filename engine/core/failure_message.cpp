@@ -27,8 +27,30 @@ bool isOutOfMemory(const std::exception& e) {
            what.find("Out of memory") != std::string::npos;
 }
 
+std::string missingDeviceOperator(const std::exception& e) {
+    // LibTorch's words (aten/src/ATen/mps/MPSFallback.mm, 1.13 to 2.x): "The operator 'aten::x'
+    // is not currently implemented for the MPS device. …"
+    const std::string what = firstLine(e.what());
+    if (what.find("not currently implemented for the MPS device") == std::string::npos &&
+        what.find("not current implemented for the MPS device") == std::string::npos)
+        return {};
+    const auto open = what.find("operator '");
+    if (open == std::string::npos) return "an operator";
+    const auto close = what.find('\'', open + 10);
+    return close == std::string::npos ? "an operator" : what.substr(open + 10, close - open - 10);
+}
+
 std::string failureMessage(const std::exception& e) {
     if (dynamic_cast<const InputError*>(&e)) return e.what();
+    if (const std::string op = missingDeviceOperator(e); !op.empty()) {
+        const std::string head = "this LibTorch's MPS backend has no kernel for " + op;
+        if (std::getenv("PYTORCH_ENABLE_MPS_FALLBACK"))
+            return head + ", and PYTORCH_ENABLE_MPS_FALLBACK=" + std::getenv("PYTORCH_ENABLE_MPS_FALLBACK") +
+                   " keeps it off the CPU; unset that variable (logbert then turns LibTorch's CPU fallback on) "
+                   "or train with training.device: cpu";
+        return head + "; start logbert with PYTORCH_ENABLE_MPS_FALLBACK=1 (LibTorch reads it when it loads) to run "
+                      "it on the CPU, or train with training.device: cpu";
+    }
     if (isOutOfMemory(e)) {
         std::string text = "out of memory";
         if (const double bytes = bytesAsked(e.what()); bytes > 0) {

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 std::string missingPathReason(const std::string& path) {
     std::error_code ec;
-    fs::status(path, ec);
+    (void)fs::status(path, ec); // only its error matters
     if (ec == std::errc::too_many_symbolic_link_levels) return "a symbolic link loop (too many levels of symbolic links)";
     if (ec == std::errc::permission_denied) return "cannot be reached: permission denied";
     std::error_code linkEc;

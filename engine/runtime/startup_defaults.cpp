@@ -16,6 +16,17 @@
 // cannot be told before it has run, so when it happened on a CPU with AVX2 or AVX-512, the
 // program starts itself again at once with OPENBLAS_CORETYPE set (a second load, ~0.5 s, against
 // training 3x faster: README "Training speed"). A user's OPENBLAS_CORETYPE always wins.
+//
+// 3. macOS: LibTorch decides while it loads (PYTORCH_ENABLE_MPS_FALLBACK, read once as its MPS
+// kernels register) whether an operator its MPS backend lacks fails or runs on the CPU. Failing
+// a run half-way is worse than a slower step, so on a Mac where MPS is there the program starts
+// itself again at once with the fallback on (macOS has no .preinit_array to set it earlier).
+// LibTorch then warns once per such operator, which jobs pass on to their log
+// (torch_warnings.h). A user's PYTORCH_ENABLE_MPS_FALLBACK always wins; with it at 0 the failure
+// is one line naming the operator (failure_message.h). Compiled here only by
+// scripts/check-apple-branch.sh; never run on a Mac.
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
@@ -23,6 +34,11 @@
 
 #if defined(__linux__)
 #include <dlfcn.h>
+#endif
+#if defined(__APPLE__)
+#include <mach-o/dyld.h>
+
+#include "engine/runtime/torch_runtime.h"
 #endif
 
 #include "engine/platform/blas_check.h"
@@ -97,4 +113,28 @@ void afterLibrariesStarted(int, char** argv, char**) {
 __attribute__((section(".init_array"), used)) void (*const kAfterLibraries)(int, char**, char**) = &afterLibrariesStarted;
 
 } // namespace
+#endif
+
+#if defined(__APPLE__)
+namespace {
+
+void restartWithMpsFallback(char** argv) {
+    if (std::getenv("PYTORCH_ENABLE_MPS_FALLBACK") || !logbert::mpsAvailable()) return;
+    char path[PATH_MAX] = {};
+    std::uint32_t size = sizeof path;
+    if (_NSGetExecutablePath(path, &size) != 0) return;
+    setenv("PYTORCH_ENABLE_MPS_FALLBACK", "1", 1);
+    setenv(logbert::kMpsFallbackMarker, "1", 1);
+    execv(path, argv); // returns only when it failed: go on, an operator MPS lacks then fails
+    unsetenv("PYTORCH_ENABLE_MPS_FALLBACK");
+    unsetenv(logbert::kMpsFallbackMarker);
+}
+
+} // namespace
+
+// dyld runs the executable's initializers after those of every library it links (LibTorch's
+// included) and passes them argc, argv and envp.
+__attribute__((constructor, used)) void logbertAfterLibrariesStarted(int, char** argv, char**) {
+    restartWithMpsFallback(argv);
+}
 #endif

@@ -8,6 +8,7 @@
 #include <ATen/autocast_mode.h>
 #include <ATen/detail/CUDAHooksInterface.h>
 
+#include <functional>
 #include <sstream>
 #include <string>
 #include <type_traits>
@@ -112,5 +113,28 @@ template <typename TcpStoreOptions>
 bool disableTcpStoreLibuv(TcpStoreOptions& options) {
     return detail::setTcpStoreLibuv(options, false, 0);
 }
+
+/// A LibTorch warning handler that hands each warning's text to `forward`. The handler's
+/// signature changed: 1.13 passes (location, text, verbatim), 2.x one c10::Warning.
+class ForwardingWarningHandler : public c10::WarningHandler {
+public:
+    explicit ForwardingWarningHandler(std::function<void(const std::string&)> forward) : forward_(std::move(forward)) {}
+#if LOGBERT_TORCH_AT_LEAST(2, 0)
+    void process(const c10::Warning& warning) override { forward_(warning.msg()); }
+#else
+    void process(const c10::SourceLocation&, const std::string& text, const bool) override { forward_(text); }
+#endif
+
+private:
+    std::function<void(const std::string&)> forward_;
+};
+
+/// Installs a warning handler for the calling thread until destroyed (c10::Warning::WarningHandlerGuard
+/// in 1.13, c10::WarningUtils::WarningHandlerGuard in 2.x).
+#if LOGBERT_TORCH_AT_LEAST(2, 0)
+using WarningHandlerGuard = c10::WarningUtils::WarningHandlerGuard;
+#else
+using WarningHandlerGuard = c10::Warning::WarningHandlerGuard;
+#endif
 
 } // namespace logbert::compat

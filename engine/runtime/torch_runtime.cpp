@@ -46,6 +46,8 @@ double measureMatmulGflops(int threads) {
     return 2.0 * 256 * 512 * 512 * reps / s / 1e9;
 }
 
+bool mpsAvailable() { return at::hasMPS(); }
+
 std::string resolveDevice(const std::string& setting) {
     if (setting == "cpu") return "cpu";
     if (setting == "cuda") {

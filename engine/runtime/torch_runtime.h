@@ -27,6 +27,13 @@ TorchRuntimeInfo torchRuntimeInfo(bool measure);
 /// thread's count): the ceiling that model FLOP utilisation is measured against (~0.25 s).
 double measureMatmulGflops(int threads = 0);
 
+/// Whether LibTorch can use Apple's MPS device here.
+bool mpsAvailable();
+
+/// Set (to 1) in the environment when the program turned LibTorch's CPU fallback for operators
+/// that MPS lacks on (PYTORCH_ENABLE_MPS_FALLBACK; startup_defaults.cpp, macOS only).
+inline constexpr const char* kMpsFallbackMarker = "LOGBERT_MPS_FALLBACK";
+
 /// Resolves a device setting (auto | cpu | cuda | mps) to what will be used; throws InputError
 /// when a device is asked for that this build or machine lacks.
 std::string resolveDevice(const std::string& setting);

@@ -25,8 +25,20 @@ void prepareNewRunFolder(const std::string& runDir) {
         for (fs::directory_iterator it(runDir, ec), end; !ec && it != end; it.increment(ec))
             empty &= it->path().filename() == RunFolderLock::kFileName;
         if (!empty) {
-            if (fs::exists(runFilePath(runDir, run_files::kConfig), ec))
+            if (fs::exists(runFilePath(runDir, run_files::kConfig), ec)) {
+                // A run that failed (a diverging loss) is not worth resuming with the same config:
+                // say why it failed, so that the way out is a new --out with other settings.
+                std::string failed;
+                try {
+                    const RunInfo info = RunInfo::load(runDir);
+                    if (info.status == "failed" && !info.error.empty()) failed = info.error;
+                } catch (const InputError&) {
+                }
+                if (!failed.empty())
+                    throw InputError(runDir, 0, "holds a run that failed (" + failed +
+                                                    "); choose another --out for new settings, or delete the folder");
                 throw InputError(runDir, 0, "already holds a run; use --resume to continue it, or choose another --out");
+            }
             throw InputError(runDir, 0, "folder is not empty; choose a new or empty folder for the run");
         }
         return;

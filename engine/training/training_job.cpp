@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <numeric>
 #include <optional>
 #include <sstream>
@@ -28,6 +29,7 @@
 #include "engine/runtime/precision.h"
 #include "engine/runtime/thread_policy.h"
 #include "engine/runtime/torch_runtime.h"
+#include "engine/runtime/torch_warnings.h"
 #include "engine/training/checkpoint.h"
 #include "engine/training/mixed_precision.h"
 #include "engine/training/rank_group.h"
@@ -487,6 +489,8 @@ TrainingSummary TrainingJob::run(const JobControl& control) { return impl_->run(
 
 TrainingSummary TrainingJob::Impl::run(const JobControl& control) {
     validateTrainingConfig(params.config);
+    // LibTorch's warnings (an operator MPS lacks, run on the CPU) reach the job's log.
+    const TorchWarningsToMessages torchWarnings([this](const std::string& text) { message("LibTorch: " + text); });
     rank = params.distributed.rank;
     worldSize = params.distributed.worldSize;
     // A run killed before its first checkpoint resumes from the beginning, in the same folder.
@@ -703,8 +707,15 @@ void TrainingJob::Impl::buildModel() {
     const TrainingConfig& tc = c.training;
     const Dataset& d = *dataset;
     checkTrainingMemory(c, device.str(), std::int64_t(d.vocabulary.size()), trainSeq);
-    torch::manual_seed(tc.seed);
-    model = std::make_unique<LogBert>(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
+    {
+        // Jobs of one process (ranks run as threads, two runs in the GUI) share LibTorch's default
+        // generator: seeding it and drawing the initial weights is one step, so that each job's
+        // weights come from its own seed alone and not from another job's draws in between.
+        static std::mutex initialWeightsMutex;
+        std::lock_guard<std::mutex> lock(initialWeightsMutex);
+        torch::manual_seed(tc.seed);
+        model = std::make_unique<LogBert>(logBertOptions(c.model, std::int64_t(d.vocabulary.size())));
+    }
     if (!tc.initFrom.empty() && !fromCheckpoint) initSummary = initializeFromRun(*model, d.vocabulary, tc.initFrom);
     (*model)->to(device);
     (*model)->train();
@@ -871,9 +882,20 @@ bool TrainingJob::Impl::trainBatch(const std::vector<std::uint32_t>& global, dou
     if (outcome.cancelled) return false;
     ++step;
     const double lossV = outcome.loss, mlkpV = outcome.mlkp, vhmV = outcome.vhm;
-    if (!std::isfinite(lossV))
-        throw std::runtime_error("the loss became " + std::to_string(lossV) + " at step " + std::to_string(step) +
-                                 "; lower training.learning_rate");
+    if (!std::isfinite(lossV)) {
+        // The settings' doing, so reported like bad input (CLI exit 2), with the likely culprit.
+        // AdamW scales every weight by 1 - lr x weight_decay each step: at or below -1 the
+        // weights flip sign and grow until they overflow (lr 10, weight_decay 1: nan at step 8).
+        const double decay = 1.0 - tc.learningRate * tc.weightDecay;
+        std::ostringstream why;
+        why << "the loss became " << (std::isnan(lossV) ? "nan" : lossV > 0 ? "inf" : "-inf") << " at step " << step;
+        if (decay <= -1.0)
+            why << "; each step scales the weights by 1 - learning_rate x weight_decay = " << decay
+                << ", so they grow without bound: lower training.learning_rate or training.weight_decay";
+        else
+            why << "; lower training.learning_rate, or set training.grad_clip";
+        throw InputError(params.runDir + "/" + run_files::kConfig, 0, why.str());
+    }
     const double stepSeconds = outcome.phases.total();
     std::size_t tokens = 0; // of the whole global batch, so that the rates count every rank's work
     for (auto r : global) tokens += trainSeq[r].tokens.size() + 1;
