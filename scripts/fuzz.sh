@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-100000}
 shift $(( $# > 0 ? 1 : 0 ))
 TARGETS=("$@")
-(( ${#TARGETS[@]} )) || TARGETS=(log_format drain parser_state label_csv structured_csv sequence_csv deeplog run_config checkpoint)
+(( ${#TARGETS[@]} )) || TARGETS=(log_format drain parser_state label_csv structured_csv sequence_csv deeplog run_config checkpoint windows)
 SANITIZE=${FUZZ_SANITIZE:-address;undefined}
 BUILD=build-fuzz
 [[ $SANITIZE == "address;undefined" ]] || BUILD=build-fuzz-${SANITIZE//;/-}
