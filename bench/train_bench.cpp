@@ -224,7 +224,7 @@ int main(int argc, char** argv) {
     std::map<int, double> ceiling;
     for (int threads : threadCounts) {
         const int used = threads > 0 ? threads : cpuBudget().cpus;
-        for (int i = 0; i < 5; ++i) ceiling[used] = std::max(ceiling[used], measureMatmulGflops(used));
+        ceiling[used] = measureMatmulGflops(used, 5);
     }
     std::printf("matrix-product ceiling (256x512x512 float, best of 5, idle):");
     for (const auto& [threads, gflops] : ceiling) std::printf("  %d thread%s %.1f GFLOP/s", threads, threads == 1 ? "" : "s", gflops);

@@ -3,7 +3,10 @@
 // run and see points arrive on the loss and resource charts, pause, resume and stop it, train a
 // second run to the end and open its results, move the r control and see the metrics change,
 // open a flagged session (highlighted keys, raw lines), compare the two runs, export a report.
+#include <QCheckBox>
 #include <QFile>
+#include <QListWidget>
+#include <QStyleOptionButton>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
@@ -42,6 +45,38 @@ class TestWorkbench : public QObject {
         return path;
     }
 
+
+    /// The largest lightness difference from Base inside an unticked check box's indicator.
+    static int checkBoxContrast() {
+        QCheckBox box;
+        box.resize(box.sizeHint());
+        QStyleOptionButton option;
+        option.initFrom(&box);
+        const QRect indicator = box.style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, &box);
+        return contrastFromBase(box.grab().toImage(), indicator);
+    }
+
+    /// The same for an unticked item of a list view (Compare's run list), with no text drawn.
+    static int itemCheckContrast() {
+        QListWidget list;
+        list.resize(200, 60);
+        auto* item = new QListWidgetItem(QString(), &list);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Unchecked);
+        QRect row = list.visualItemRect(item);
+        row.translate(list.viewport()->pos());
+        return contrastFromBase(list.grab().toImage(), row.adjusted(0, 0, -row.width() / 2, 0));
+    }
+
+    static int contrastFromBase(const QImage& image, const QRect& rect) {
+        const int base = qApp->palette().color(QPalette::Base).lightness();
+        int most = 0;
+        for (int y = rect.top(); y <= rect.bottom(); ++y)
+            for (int x = rect.left(); x <= rect.right(); ++x)
+                if (image.rect().contains(x, y)) most = std::max(most, std::abs(image.pixelColor(x, y).lightness() - base));
+        return most;
+    }
+
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -65,6 +100,9 @@ private slots:
             const QColor darkChart = window.runPage()->lossChart()->background();
             QVERIFY2(darkChart.lightness() < 80 && lightChart.lightness() > 200,
                      qPrintable(QString("light %1, dark %2").arg(lightChart.name(), darkChart.name())));
+            // Unticked boxes keep a visible border on the dark Base (Fusion's was two grey levels off).
+            QVERIFY2(checkBoxContrast() > 40, qPrintable(QString("check box %1").arg(checkBoxContrast())));
+            QVERIFY2(itemCheckContrast() > 40, qPrintable(QString("item check %1").arg(itemCheckContrast())));
             window.setDarkPalette(false);
         }
         QSettings().clear();

@@ -24,7 +24,6 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
-#include <QStyleFactory>
 #include <QUrl>
 
 #include "app/adapters/demo_data_writer.h"
@@ -33,6 +32,7 @@
 #include "ui/results_page.h"
 #include "ui/run_page.h"
 #include "ui/welcome_page.h"
+#include "ui/workbench_style.h"
 
 namespace logbert::gui {
 
@@ -275,7 +275,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
 
 void MainWindow::setDarkPalette(bool dark) {
     QSettings().setValue("view/dark", dark);
-    qApp->setStyle(QStyleFactory::create("Fusion"));
+    qApp->setStyle(new WorkbenchStyle);
     QPalette p;
     if (dark) {
         p.setColor(QPalette::Window, QColor(45, 45, 48));

@@ -17,15 +17,17 @@ struct TorchRuntimeInfo {
     bool mps = false;
     std::string blasLibrary;
     bool referenceBlas = false;
-    double matmulGflops = 0;     ///< measured by a short 256x512 float matrix product
+    double matmulGflops = 0;     ///< the best of three short 256x512x512 float matrix-product timings
 };
 
 /// Queries LibTorch; `measure` also times a small matrix product.
 TorchRuntimeInfo torchRuntimeInfo(bool measure);
 
 /// GFLOP/s of a 256x512 by 512x512 float matrix product on the CPU at `threads` (0: the calling
-/// thread's count): the ceiling that model FLOP utilisation is measured against (~0.25 s).
-double measureMatmulGflops(int threads = 0);
+/// thread's count): the ceiling that model FLOP utilisation is measured against. The best of
+/// `windows` timings of ~0.25 s each: one window on a shared machine can land on another
+/// program's burst and make the ceiling look lower than the model's own speed.
+double measureMatmulGflops(int threads = 0, int windows = 1);
 
 /// Whether LibTorch can use Apple's MPS device here.
 bool mpsAvailable();
