@@ -9,7 +9,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/mount.h>
+#endif
 #include <unistd.h>
 
 #include "engine/demo/demo_generator.h"
@@ -35,6 +39,31 @@ QByteArray digest(const QString& path) {
         QCOMPARE((result).err.trimmed().count('\n'), 0);                                                   \
     } while (0)
 
+
+/// A folder nobody may write into for the life of this object: mode 0555 for a normal user; for
+/// root, who ignores modes, a read-only tmpfs mounted over it (Linux). `ok` is false where
+/// neither works (root without mount rights).
+struct ReadOnlyFolder {
+    QByteArray path;
+    bool mounted = false, ok = false;
+    explicit ReadOnlyFolder(const QString& folder) : path(QFile::encodeName(folder)) {
+        if (::geteuid() != 0) {
+            ok = ::chmod(path.constData(), 0555) == 0;
+            return;
+        }
+#ifdef __linux__
+        mounted = ::mount("tmpfs", path.constData(), "tmpfs", MS_RDONLY, "size=1m") == 0;
+#endif
+        ok = mounted;
+    }
+    ~ReadOnlyFolder() {
+#ifdef __linux__
+        if (mounted) ::umount(path.constData());
+#endif
+        if (!mounted) ::chmod(path.constData(), 0755);
+    }
+};
+
 } // namespace
 
 class TestOutputGuard : public QObject {
@@ -53,6 +82,22 @@ private slots:
                                "--set", "model.num_attention_heads=2", "--set", "model.max_seq_len=64",
                                "--set", "training.num_epochs=1", "--set", "training.threads=1"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
+    }
+
+    void readOnlyOutputIsRefusedBeforeTheWork() {
+        const QString folder = dir.filePath("read-only");
+        QVERIFY(QDir().mkpath(folder));
+        ReadOnlyFolder readOnly(folder);
+        if (!readOnly.ok) QSKIP("no read-only folder can be made here (root without mount rights)");
+        // An existing folder (parse and demo-data with --force) was found only when the first
+        // output was written, after the work, and ended with exit code 1.
+        QVERIFY_REFUSED(runCli({"parse", log, "--format", "hdfs", "--out", folder, "--force"}), "cannot write into " + folder);
+        QVERIFY_REFUSED(runCli({"demo-data", folder, "--force"}), "cannot write into " + folder);
+        QVERIFY_REFUSED(runCli({"parse", log, "--format", "hdfs", "--out", folder + "/new"}), "cannot create the output folder");
+        QVERIFY_REFUSED(runCli({"detect", run, log, "--out", folder + "/flagged.csv"}), "cannot write into " + folder);
+        QVERIFY_REFUSED(runCli({"train", QString::fromStdString(demo.configPath), "--out", folder + "/run", "--quiet"}),
+                        "cannot create the run folder");
+        QVERIFY(QDir(folder).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden));
     }
 
     void detectNeverWritesOverItsInputOrTheRun() {

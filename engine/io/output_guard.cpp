@@ -61,6 +61,8 @@ void checkOutputFolder(const std::string& dir, const std::vector<std::string>& n
         if (!fs::is_directory(dir, ec)) throw InputError(flag, 0, dir + " exists and is not a folder; expected an output folder");
         if (!rules.force && !fs::is_empty(dir, ec))
             throw InputError(flag, 0, dir + " is not empty; choose a new or empty folder, or give --force to write into it");
+        // Found out now, not when the first output is written after the work (exit 1 then).
+        if (::access(dir.c_str(), W_OK) != 0) throw InputError(flag, 0, "cannot write into " + dir + " (no permission or read-only)");
     }
     for (const auto& folder : rules.protectedFolders)
         if (isInside(dir, folder))
