@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/platform/blas_check.h"
 #include "engine/runtime/openmp_defaults.h"
 #include "engine/runtime/thread_policy.h"
 #include "test_support.h"
@@ -77,6 +78,19 @@ class TestThreadPolicy : public QObject {
     Q_OBJECT
 
 private slots:
+    void openBlasNoteSaysWhoChoseTheKernels() {
+        QCOMPARE(openBlasCoreNote("Cooperlake", nullptr, false, true), std::string("chosen by OpenBLAS"));
+        QCOMPARE(openBlasCoreNote("Haswell", "Prescott", true, false),
+                 std::string("chosen by logbert: OpenBLAS did not know this CPU and fell back to Prescott"));
+        // A user's OPENBLAS_CORETYPE wins; the note says when it holds AVX2 kernels on an AVX-512 CPU.
+        QCOMPARE(openBlasCoreNote("Haswell", nullptr, true, false), std::string("from OPENBLAS_CORETYPE"));
+        QCOMPARE(openBlasCoreNote("SKYLAKEX", nullptr, true, true), std::string("from OPENBLAS_CORETYPE"));
+        const std::string held = openBlasCoreNote("Haswell", nullptr, true, true);
+        QVERIFY2(held.find("this CPU has AVX-512") != std::string::npos && held.find("unset OPENBLAS_CORETYPE") != std::string::npos,
+                 held.c_str());
+        QVERIFY(openBlasCoreNote("Zen", nullptr, true, true).find("AVX-512") != std::string::npos);
+    }
+
     void quotaTexts() {
         QCOMPARE(cgroupV2Quota("150000 100000").value_or(-1), 1.5);
         QCOMPARE(cgroupV2Quota("50000 100000\n").value_or(-1), 0.5);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/platform/blas_check.h"
 
+#include <cctype>
 #include <climits>
 #include <cstdlib>
 
@@ -29,18 +30,24 @@ BlasInfo detectBlas() {
     using CoreName = char* (*)();
     if (auto name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename")); name && name()) {
         info.openBlasCore = name();
-        const char* fallback = std::getenv(kOpenBlasCoreMarker);
-        if (fallback && std::getenv("OPENBLAS_CORETYPE"))
-            info.openBlasCoreNote = std::string("chosen by logbert: OpenBLAS did not know this CPU and fell back to ") + fallback;
-        else if (std::getenv("OPENBLAS_CORETYPE"))
-            info.openBlasCoreNote = "from OPENBLAS_CORETYPE";
-        else
-            info.openBlasCoreNote = "chosen by OpenBLAS";
+        info.openBlasCoreNote = openBlasCoreNote(info.openBlasCore, std::getenv(kOpenBlasCoreMarker),
+                                                 std::getenv("OPENBLAS_CORETYPE") != nullptr, cpuHasAvx512ForOpenBlas());
     }
 #elif defined(__APPLE__)
     info.library = "Accelerate (macOS)";
 #endif
     return info;
+}
+
+std::string openBlasCoreNote(const std::string& core, const char* fallback, bool coreTypeSet, bool cpuAvx512) {
+    if (fallback && coreTypeSet) return std::string("chosen by logbert: OpenBLAS did not know this CPU and fell back to ") + fallback;
+    if (!coreTypeSet) return "chosen by OpenBLAS";
+    std::string lower;
+    for (char c : core) lower += char(std::tolower(static_cast<unsigned char>(c)));
+    const bool avx512Kernels = lower == "skylakex" || lower == "cooperlake" || lower == "sapphirerapids";
+    if (!cpuAvx512 || avx512Kernels) return "from OPENBLAS_CORETYPE";
+    return "from OPENBLAS_CORETYPE; this CPU has AVX-512, whose faster kernels OpenBLAS picks itself: unset "
+           "OPENBLAS_CORETYPE to compare";
 }
 
 std::string blasWarning() {

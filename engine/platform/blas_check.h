@@ -28,6 +28,24 @@ inline const char* openBlasCoreForCpu(bool avx2AndFma, bool avx512) {
 /// Set in the environment (to the kernels OpenBLAS had chosen) when the program chose them.
 inline constexpr const char* kOpenBlasCoreMarker = "LOGBERT_OPENBLAS_FALLBACK";
 
+/// True on an x86-64 CPU (and OS) with the AVX-512 subsets OpenBLAS's SkylakeX kernels need.
+inline bool cpuHasAvx512ForOpenBlas() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
+#else
+    return false;
+#endif
+}
+
+/// Who chose OpenBLAS's kernels `core`, as `logbert info` prints it. `fallback`: what OpenBLAS
+/// had chosen when logbert restarted it (kOpenBlasCoreMarker), else null; `coreTypeSet`:
+/// OPENBLAS_CORETYPE is in the environment. A user's OPENBLAS_CORETYPE wins, but when it holds
+/// AVX2 kernels back on an AVX-512 CPU the note says so: on one such machine (Zen 5, a sandbox
+/// that sets OPENBLAS_CORETYPE=Haswell) training ran 1.5x faster without it (README).
+std::string openBlasCoreNote(const std::string& core, const char* fallback, bool coreTypeSet, bool cpuAvx512);
+
 BlasInfo detectBlas();
 
 /// One-line warning for the user when the reference BLAS is loaded; "" otherwise.

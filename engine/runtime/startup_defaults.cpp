@@ -86,10 +86,8 @@ const char* openBlasCore() {
 void restartWithBetterBlasKernels(char** argv) {
     if (std::getenv("OPENBLAS_CORETYPE") || strcasecmp(openBlasCore(), "Prescott") != 0) return;
     __builtin_cpu_init();
-    const char* core = logbert::openBlasCoreForCpu(
-        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"),
-        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd"));
+    const char* core = logbert::openBlasCoreForCpu(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"),
+                                                   logbert::cpuHasAvx512ForOpenBlas());
     if (!*core) return;
     setenv("OPENBLAS_CORETYPE", core, 1);
     setenv(logbert::kOpenBlasCoreMarker, "Prescott", 1);
