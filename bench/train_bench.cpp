@@ -226,7 +226,7 @@ int main(int argc, char** argv) {
         const int used = threads > 0 ? threads : cpuBudget().cpus;
         ceiling[used] = measureMatmulGflops(used, 5);
     }
-    std::printf("matrix-product ceiling (256x512x512 float, best of 5, idle):");
+    std::printf("matrix-product ceiling (float, fastest of 4 shapes, best of 5, idle):");
     for (const auto& [threads, gflops] : ceiling) std::printf("  %d thread%s %.1f GFLOP/s", threads, threads == 1 ? "" : "s", gflops);
     std::printf("\nMFU: the steps' model FLOP/s over the idle ceiling at the thread count used\n\n");
     std::printf("%-40s %-5s %-7s %8s %9s %8s %8s %8s %6s %8s\n", "case", "load", "threads", "seq/s", "tokens/s",

@@ -26,7 +26,7 @@ int infoCommand(const std::vector<std::string>& args) {
     const BlasInfo blas = detectBlas();
     if (!blas.openBlasCore.empty())
         std::printf("OpenBLAS kernels: %s (%s)\n", blas.openBlasCore.c_str(), blas.openBlasCoreNote.c_str());
-    std::printf("matmul 256x512x512 float (best of 3): %.1f GFLOP/s\n", info.matmulGflops);
+    std::printf("matmul float, fastest of 4 shapes (best of 3): %.1f GFLOP/s\n", info.matmulGflops);
     std::printf("presets:");
     for (const auto& n : presetNames()) std::printf(" %s", n.c_str());
     std::printf("\n");

@@ -31,22 +31,25 @@ TorchRuntimeInfo torchRuntimeInfo(bool measure) {
 double measureMatmulGflops(int threads, int windows) {
     if (threads > 0) at::set_num_threads(threads);
     torch::NoGradGuard noGrad;
-    auto a = torch::randn({256, 512});
-    auto b = torch::randn({512, 512});
-    auto c = torch::mm(a, b);
-    for (int i = 0; i < 3; ++i) c = torch::mm(a, b); // warm-up: caches, thread start
     double best = 0;
-    for (int w = 0; w < std::max(1, windows); ++w) {
-        // At ~100 GFLOP/s one product takes ~1 ms: time enough of them for a stable figure.
-        int reps = 0;
-        const auto t0 = std::chrono::steady_clock::now();
-        double s = 0;
-        do {
-            for (int i = 0; i < 10; ++i) c = torch::mm(a, b);
-            reps += 10;
-            s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        } while (s < 0.25);
-        best = std::max(best, 2.0 * 256 * 512 * 512 * reps / s / 1e9);
+    for (const MatmulShape& shape : kCeilingShapes) {
+        auto a = torch::randn({shape.m, shape.k});
+        auto b = torch::randn({shape.k, shape.n});
+        auto c = torch::mm(a, b);
+        for (int i = 0; i < 3; ++i) c = torch::mm(a, b); // warm-up: caches, thread start
+        const double flops = 2.0 * double(shape.m) * double(shape.k) * double(shape.n);
+        for (int w = 0; w < std::max(1, windows); ++w) {
+            // A product takes 0.3-2 ms at 30-200 GFLOP/s: time enough of them for a stable figure.
+            int reps = 0;
+            const auto t0 = std::chrono::steady_clock::now();
+            double s = 0;
+            do {
+                for (int i = 0; i < 10; ++i) c = torch::mm(a, b);
+                reps += 10;
+                s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            } while (s < 0.1);
+            best = std::max(best, flops * reps / s / 1e9);
+        }
     }
     return best;
 }
