@@ -6,7 +6,9 @@
 #   scripts/fuzz.sh [RUNS [TARGET...]]     RUNS defaults to 100000; docs/reliability.md used 10000000
 #   e.g. scripts/fuzz.sh 10000000 log_format drain
 # FUZZ_SECONDS=N stops each target after N seconds even if RUNS is not reached. The corpus grown
-# in build-fuzz/corpus/<target>/ is kept, so a later run continues where this one stopped.
+# in build-fuzz/corpus/<target>/ is kept, so a later run continues where this one stopped; a
+# clean clone starts from fuzz/grown/<target>/ as well, the minimized corpus of earlier sessions
+# (scripts/fuzz-keep-corpus.sh writes it; CTest does not replay it, only fuzz/corpus/).
 # FUZZ_SANITIZE=undefined builds without ASan (build-fuzz-undefined/, same corpus): the
 # allocation-heavy targets run several times faster; ASan + UBSan is the default.
 set -euo pipefail
@@ -34,6 +36,8 @@ printf '%-16s %12s %9s %9s %8s %8s %s\n' target executions seconds exec/s corpus
 for t in "${TARGETS[@]}"; do
   seeds=fuzz/corpus/$t
   work=$CORPUS/$t
+  inputs=("$work" "$seeds")
+  [[ -d fuzz/grown/$t ]] && inputs+=("fuzz/grown/$t")
   crashes=$BUILD/crashes/$t
   mkdir -p "$work" "$crashes"
   # Inputs up to 64 KiB, and limits that catch what issue 13 found: a hang (10 s) or memory that
@@ -49,7 +53,7 @@ for t in "${TARGETS[@]}"; do
   log=$BUILD/fuzz-$t.log
   start=$(date +%s)
   if ASAN_OPTIONS=$options "$BUILD/fuzz/fuzz_$t" -runs="$RUNS" -max_total_time="${FUZZ_SECONDS:-0}" -max_len=$max_len -timeout=10 -rss_limit_mb=$rss_limit ${dict[@]+"${dict[@]}"} \
-      -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "$seeds" >"$log" 2>&1; then
+      -print_final_stats=1 -artifact_prefix="$crashes/" "${inputs[@]}" >"$log" 2>&1; then
     result=ok
   else
     result="FAILED (see $log)"

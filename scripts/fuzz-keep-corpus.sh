@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Keeps what fuzzing learnt across clean clones: merges fuzz/grown/<target>/ and the corpus grown
+# in build-fuzz/corpus/<target>/ into a new minimized fuzz/grown/<target>/ (libFuzzer's -merge=1:
+# the fewest inputs that reach every feature either had), for scripts/fuzz.sh to start from.
+#   scripts/fuzz-keep-corpus.sh TARGET...      after scripts/fuzz.sh; uses the build it made
+set -euo pipefail
+cd "$(dirname "$0")/.."
+(( $# )) || { echo "usage: $0 TARGET..." >&2; exit 2; }
+BUILD=build-fuzz
+[[ -x build-fuzz-undefined/fuzz/fuzz_$1 ]] && BUILD=build-fuzz-undefined # the faster build when there is one
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_container_overflow=0:detect_leaks=0:allocator_may_return_null=1}
+for t in "$@"; do
+  fuzzer=$BUILD/fuzz/fuzz_$t
+  [[ -x $fuzzer ]] || { echo "$fuzzer is not built: run scripts/fuzz.sh first" >&2; exit 2; }
+  old=fuzz/grown/$t
+  mkdir -p fuzz/grown
+  new=$(mktemp -d "fuzz/grown/.$t.XXXXXX")
+  from=()
+  [[ -d $old ]] && from+=("$old")
+  [[ -d build-fuzz/corpus/$t ]] && from+=("build-fuzz/corpus/$t")
+  (( ${#from[@]} )) || { echo "$t: no corpus to keep" >&2; rmdir "$new"; continue; }
+  "$fuzzer" -merge=1 -max_len=65536 -timeout=10 -rss_limit_mb=4096 "$new" "${from[@]}" >"$BUILD/keep-$t.log" 2>&1 ||
+    { echo "$t: merge failed (see $BUILD/keep-$t.log)" >&2; rm -rf "$new"; exit 1; }
+  rm -rf "$old"
+  mv "$new" "$old"
+  printf '%-16s %6s inputs %8s\n' "$t" "$(find "$old" -type f | wc -l)" "$(du -sh --apparent-size "$old" | cut -f1)"
+done
