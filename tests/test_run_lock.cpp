@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // One writer per run folder (engine/training/run_lock.h): two trainings into the same --out, a
 // resume or an evaluation of a folder that is still training, a lock left by a killed process,
-// and a new run that fails before it starts (nothing left behind).
+// a new folder that appears with its lock in it, and a new run that fails before it starts
+// (nothing left behind).
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -10,6 +13,7 @@
 #include <signal.h>
 
 #include "engine/demo/demo_generator.h"
+#include "engine/training/run_activity.h"
 #include "engine/training/run_folder.h"
 #include "engine/training/run_lock.h"
 #include "test_support.h"
@@ -126,6 +130,40 @@ private slots:
         testsupport::writeFile(fresh, RunFolderLock::kFileName, "logbert train (pid 1 on elsewhere, since then)\n");
         const auto run = runCli(trainArgs(fresh, {"--set", "training.num_epochs=1"}));
         QVERIFY2(run.code == 0, qPrintable(run.err));
+    }
+
+    /// A new run folder is never seen without its writer: it is made with the lock inside.
+    void aNewFolderAppearsWithItsLock() {
+        const QString out = dir.filePath("appears/with-lock/");
+        {
+            const auto lock = RunFolderLock::createFolder(out.toStdString(), "train");
+            QVERIFY(lock != nullptr);
+            QVERIFY(QString::fromStdString(RunFolderLock::holder(out.toStdString()))
+                        .startsWith("logbert train (pid " + QString::number(QCoreApplication::applicationPid()) + " on "));
+            QCOMPARE(QDir(dir.filePath("appears")).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                     QStringList{"with-lock"}); // no hidden sibling left
+            QVERIFY(!RunFolderLock::createFolder(out.toStdString(), "train")); // exists: lock it as it is
+        }
+        QVERIFY(QDir(out).exists());
+        QVERIFY(!QFile::exists(out + RunFolderLock::kFileName)); // released and removed
+        QVERIFY(QDir(out).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot));
+
+        // A separate `logbert train`, watched as closely as a poll can: from the first moment its
+        // folder exists, it is a run (a lock holder, then a config.yaml), never "not a run".
+        for (int round = 0; round < 3; ++round) {
+            const QString run = dir.filePath(QString("watched-%1").arg(round));
+            QProcess p;
+            p.start(LOGBERT_CLI_PATH, trainArgs(run, {"--set", "training.num_epochs=1"}));
+            QVERIFY(p.waitForStarted());
+            QElapsedTimer clock;
+            clock.start();
+            while (!QFileInfo::exists(run) && clock.elapsed() < 60000) {
+            } // spin: the moment it appears
+            QVERIFY2(readRunActivity(run.toStdString()).state != RunActivity::State::NotARun,
+                     "a new run folder was seen before its writer's lock");
+            QVERIFY(p.waitForFinished(120000));
+            QCOMPARE(p.exitCode(), 0);
+        }
     }
 
     void aNewRunThatFailsLeavesNothing() {

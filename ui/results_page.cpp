@@ -104,7 +104,45 @@ void ResultsPage::buildUi() {
     title_->setWordWrap(true);
     progress_ = new QProgressBar;
     progress_->setVisible(false);
+    buildMetricsTable();
+    auto* exportButton = new QPushButton("Export report…");
+    connect(exportButton, &QPushButton::clicked, this, &ResultsPage::exportReportInteractively);
+    auto* again = new QPushButton("Evaluate again");
+    runActions_ = {exportButton, again};
+    again->setProperty("readyTip", "Score every session again instead of showing the saved evaluation.");
+    connect(again, &QPushButton::clicked, this, [this] {
+        if (!run_.runDir.isEmpty()) openRun(run_.runDir, EvaluationRunner::Mode::Evaluate);
+    });
+    QGroupBox* thresholdBox = buildThresholdBox();
+    enableRunActions(); // nothing to export or evaluate again before a run is shown
+    QSplitter* lower = buildSessionsPane();
 
+    // All seven rows and every column fit a 1280x800 window: compact rows, and the thresholds
+    // box takes only the width its controls need.
+    metrics_->verticalHeader()->setDefaultSectionSize(metrics_->fontMetrics().height() + 8);
+    thresholdBox->setMaximumWidth(420);
+    thresholdBox->setMinimumHeight(thresholdBox->sizeHint().height()); // the splitter never clips its last line
+    auto* upper = new QHBoxLayout;
+    upper->addWidget(metrics_, 1);
+    upper->addWidget(thresholdBox, 0);
+    auto* upperWidget = new QWidget;
+    upperWidget->setLayout(upper);
+    auto* split = new QSplitter(Qt::Vertical);
+    split->setObjectName("results.split");
+    split->addWidget(upperWidget);
+    split->addWidget(lower);
+    split->setStretchFactor(1, 2);
+    auto* header = new QHBoxLayout; // the run's actions beside its title
+    header->addWidget(title_, 1);
+    header->addWidget(exportButton, 0, Qt::AlignTop);
+    header->addWidget(again, 0, Qt::AlignTop);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(progress_);
+    layout->addWidget(split, 1);
+}
+
+void ResultsPage::buildMetricsTable() {
     metrics_ = new QTableWidget(0, 11);
     // FPR before accuracy and specificity: on a narrow window the columns that scroll out of
     // sight are the ones TP/FP/FN/TN already say.
@@ -117,7 +155,9 @@ void ResultsPage::buildUi() {
     connect(metrics_, &QTableWidget::cellClicked, this, [this](int row, int column) {
         if (row == 0 && column >= 1 && column <= 4) filterCategory(metrics_->horizontalHeaderItem(column)->text());
     });
+}
 
+QGroupBox* ResultsPage::buildThresholdBox() {
     ratio_ = new QSlider(Qt::Horizontal);
     ratio_->setRange(0, kSliderSteps);
     ratioLabel_ = new QLabel;
@@ -132,18 +172,9 @@ void ResultsPage::buildUi() {
     distance_->setSingleStep(0.001);
     chosenLabel_ = new QLabel;
     chosenLabel_->setWordWrap(true);
-    auto* exportButton = new QPushButton("Export report…");
-    connect(exportButton, &QPushButton::clicked, this, &ResultsPage::exportReportInteractively);
-    auto* again = new QPushButton("Evaluate again");
-    runActions_ = {exportButton, again};
-    again->setProperty("readyTip", "Score every session again instead of showing the saved evaluation.");
-    connect(again, &QPushButton::clicked, this, [this] {
-        if (!run_.runDir.isEmpty()) openRun(run_.runDir, EvaluationRunner::Mode::Evaluate);
-    });
     auto* reset = new QPushButton("Back to the validation choice");
     connect(reset, &QPushButton::clicked, this, [this] { setThresholds(chosen_); });
     runActions_.push_back(reset);
-    enableRunActions(); // nothing to export or evaluate again before a run is shown
     auto* ratioRow = new QHBoxLayout;
     ratioRow->addWidget(ratio_, 1);
     ratioRow->addWidget(ratioLabel_);
@@ -168,7 +199,10 @@ void ResultsPage::buildUi() {
     connect(topG_, &QSpinBox::valueChanged, this, onChange);
     connect(endG_, &QSpinBox::valueChanged, this, onChange);
     connect(distance_, &QDoubleSpinBox::valueChanged, this, onChange);
+    return thresholdBox;
+}
 
+QSplitter* ResultsPage::buildSessionsPane() {
     filter_ = new QLineEdit;
     filter_->setPlaceholderText("filter by session id");
     category_ = new QComboBox;
@@ -218,30 +252,7 @@ void ResultsPage::buildUi() {
     lower->setStretchFactor(0, 1);
     lower->setStretchFactor(1, 1);
     lower->setSizes({640, 700});
-
-    // All seven rows and every column fit a 1280x800 window: compact rows, and the thresholds
-    // box takes only the width its controls need.
-    metrics_->verticalHeader()->setDefaultSectionSize(metrics_->fontMetrics().height() + 8);
-    thresholdBox->setMaximumWidth(420);
-    thresholdBox->setMinimumHeight(thresholdBox->sizeHint().height()); // the splitter never clips its last line
-    auto* upper = new QHBoxLayout;
-    upper->addWidget(metrics_, 1);
-    upper->addWidget(thresholdBox, 0);
-    auto* upperWidget = new QWidget;
-    upperWidget->setLayout(upper);
-    auto* split = new QSplitter(Qt::Vertical);
-    split->setObjectName("results.split");
-    split->addWidget(upperWidget);
-    split->addWidget(lower);
-    split->setStretchFactor(1, 2);
-    auto* header = new QHBoxLayout; // the run's actions beside its title
-    header->addWidget(title_, 1);
-    header->addWidget(exportButton, 0, Qt::AlignTop);
-    header->addWidget(again, 0, Qt::AlignTop);
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(header);
-    layout->addWidget(progress_);
-    layout->addWidget(split, 1);
+    return lower;
 }
 
 void ResultsPage::enableRunActions() {

@@ -10,11 +10,13 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSlider;
+class QSplitter;
 class QSpinBox;
 class QStandardItemModel;
 class QTableView;
@@ -72,7 +74,12 @@ private:
     /// Export, Evaluate again and the reset of the thresholds: only with a run on show, not while evaluating.
     void enableRunActions();
     std::vector<QPushButton*> runActions_;
+    /// The page in phases: the title and actions, the metrics table beside the thresholds, and
+    /// the sessions table beside the session's detail and the charts.
     void buildUi();
+    void buildMetricsTable();
+    QGroupBox* buildThresholdBox(); ///< r, top-g, [END], d; its reset joins runActions_
+    QSplitter* buildSessionsPane();
     void recompute();
     void fillSessions();
 

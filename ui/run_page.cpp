@@ -126,6 +126,28 @@ RunPage::RunPage(const QString& workspace, QWidget* parent)
 }
 
 void RunPage::buildForm() {
+    setObjectName("run");
+    QVBoxLayout* left = buildConfigurationPane(); // first: the tab order follows creation
+    QVBoxLayout* right = buildChartsPane();
+    twoPanes(this, left, right);
+
+    // A preset, or a run YAML chosen as data, fills the form; every change revalidates.
+    auto loadPreset = [this] {
+        fillForm();
+        runName_->setText(freshRunName());
+    };
+    connect(preset_, &QComboBox::currentTextChanged, this, loadPreset);
+    connect(dataFile_, &QLineEdit::editingFinished, this, &RunPage::fillForm);
+    loadPreset();
+    for (QSpinBox* s : {hidden_, layers_, heads_, seqLen_, epochs_, batch_, threads_})
+        connect(s, &QSpinBox::valueChanged, this, &RunPage::revalidate);
+    for (QDoubleSpinBox* s : {learningRate_, maskRatio_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPage::revalidate);
+    connect(dataFile_, &QLineEdit::textChanged, this, &RunPage::revalidate);
+    connect(runName_, &QLineEdit::textChanged, this, &RunPage::revalidate);
+    setRunning(false);
+}
+
+QFormLayout* RunPage::buildSettingsForm() {
     preset_ = new QComboBox;
     preset_->addItems(presetNameList());
     preset_->setCurrentText("test");
@@ -173,6 +195,11 @@ void RunPage::buildForm() {
     form->addRow("Learning rate", learningRate_);
     form->addRow("Mask ratio", maskRatio_);
     form->addRow("Threads", threads_);
+    return form;
+}
+
+QVBoxLayout* RunPage::buildConfigurationPane() {
+    QFormLayout* form = buildSettingsForm();
     error_ = new QLabel;
     error_->setObjectName("formError");
     error_->setWordWrap(true);
@@ -217,7 +244,26 @@ void RunPage::buildForm() {
     left->addWidget(estimate_);
     left->addWidget(new QLabel("Resolved YAML"));
     left->addWidget(yaml_, 1);
+    return left;
+}
 
+QWidget* RunPage::buildFollowBar() {
+    followLabel_ = new QLabel;
+    followLabel_->setObjectName("followedRun");
+    followLabel_->setWordWrap(true);
+    followLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* stopFollowingButton = new QPushButton("Stop following");
+    connect(stopFollowingButton, &QPushButton::clicked, this, &RunPage::stopFollowing);
+    followBar_ = new QWidget;
+    auto* followRow = new QHBoxLayout(followBar_);
+    followRow->setContentsMargins(0, 0, 0, 0);
+    followRow->addWidget(followLabel_, 1);
+    followRow->addWidget(stopFollowingButton);
+    followBar_->hide();
+    return followBar_;
+}
+
+QVBoxLayout* RunPage::buildChartsPane() {
     lossChart_ = new LiveChart;
     lossChart_->setTitle("Loss");
     lossChart_->setAxisLabels("step", "loss");
@@ -267,18 +313,7 @@ void RunPage::buildForm() {
     threadsStatus_->setObjectName("threadsStatus");
     threadsStatus_->setWordWrap(true);
     threadsStatus_->hide();
-    followLabel_ = new QLabel;
-    followLabel_->setObjectName("followedRun");
-    followLabel_->setWordWrap(true);
-    followLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* stopFollowingButton = new QPushButton("Stop following");
-    connect(stopFollowingButton, &QPushButton::clicked, this, &RunPage::stopFollowing);
-    followBar_ = new QWidget;
-    auto* followRow = new QHBoxLayout(followBar_);
-    followRow->setContentsMargins(0, 0, 0, 0);
-    followRow->addWidget(followLabel_, 1);
-    followRow->addWidget(stopFollowingButton);
-    followBar_->hide();
+    buildFollowBar();
     auto* right = new QVBoxLayout;
     right->addWidget(followBar_);
     right->addWidget(progress_);
@@ -287,23 +322,7 @@ void RunPage::buildForm() {
     right->addLayout(chartControls);
     right->addWidget(lossChart_, 3);
     right->addWidget(resourceChart_, 2);
-    setObjectName("run");
-    twoPanes(this, left, right);
-
-    // A preset, or a run YAML chosen as data, fills the form; every change revalidates.
-    auto loadPreset = [this] {
-        fillForm();
-        runName_->setText(freshRunName());
-    };
-    connect(preset_, &QComboBox::currentTextChanged, this, loadPreset);
-    connect(dataFile_, &QLineEdit::editingFinished, this, &RunPage::fillForm);
-    loadPreset();
-    for (QSpinBox* s : {hidden_, layers_, heads_, seqLen_, epochs_, batch_, threads_})
-        connect(s, &QSpinBox::valueChanged, this, &RunPage::revalidate);
-    for (QDoubleSpinBox* s : {learningRate_, maskRatio_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPage::revalidate);
-    connect(dataFile_, &QLineEdit::textChanged, this, &RunPage::revalidate);
-    connect(runName_, &QLineEdit::textChanged, this, &RunPage::revalidate);
-    setRunning(false);
+    return right;
 }
 
 void RunPage::setDataFile(const QString& path) {

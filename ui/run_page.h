@@ -10,12 +10,14 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QVBoxLayout;
 
 namespace logbert::gui {
 
@@ -88,7 +90,12 @@ signals:
     void statusMessage(const QString& text);
 
 private:
+    /// The page in phases: the two panes, then what ties the form together.
     void buildForm();
+    QFormLayout* buildSettingsForm();     ///< preset, data, run name and the model/training fields
+    QVBoxLayout* buildConfigurationPane(); ///< the settings, their error, buttons, estimate, YAML
+    QVBoxLayout* buildChartsPane();        ///< status, chart controls, loss and resource charts
+    QWidget* buildFollowBar();             ///< "following RUN" and Stop following
     /// "<preset>-<date>-<time>", with a suffix when a run folder of that name exists.
     QString freshRunName() const;
     /// Fills the fields from the preset and, when the chosen YAML is a run file, from it.

@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "engine/core/errors.h"
@@ -91,6 +94,42 @@ RunFolderLock::RunFolderLock(const std::string& runDir, const std::string& purpo
         const ssize_t written = ::pwrite(fd_, owner.data(), owner.size(), 0);
         (void)written; // the owner line only improves a message; the lock is what matters
     }
+}
+
+std::unique_ptr<RunFolderLock> RunFolderLock::createFolder(const std::string& runDir, const std::string& purpose) {
+    namespace fs = std::filesystem;
+    fs::path target(runDir);
+    if (!target.has_filename()) target = target.parent_path(); // "runs/new/"
+    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw InputError(runDir, 0, "cannot create the run folder: " + ec.message());
+    std::string hidden = (parent / ("." + target.filename().string() + kNewFolderInfix + "XXXXXX")).string();
+    if (::mkdtemp(hidden.data()) != nullptr) {
+        std::unique_ptr<RunFolderLock> lock;
+        try {
+            lock = std::make_unique<RunFolderLock>(hidden, purpose);
+        } catch (...) {
+            ::rmdir(hidden.c_str());
+            throw;
+        }
+        // rename(2) replaces only an empty folder; ours holds the lock file, so a second writer's
+        // rename onto it fails and that writer meets this lock instead.
+        if (::rename(hidden.c_str(), target.c_str()) == 0) {
+            lock->path_ = runFilePath(target.string(), kFileName);
+            return lock;
+        }
+        const int error = errno;
+        lock.reset();
+        ::rmdir(hidden.c_str());
+        if (error == EEXIST || error == ENOTEMPTY) return nullptr;
+    }
+    // No hidden sibling (a name near NAME_MAX, a parent we may not list): make it in place.
+    if (!fs::create_directory(target, ec)) {
+        if (!ec) return nullptr; // it exists
+        throw InputError(runDir, 0, "cannot create the run folder: " + ec.message());
+    }
+    return std::make_unique<RunFolderLock>(target.string(), purpose);
 }
 
 RunFolderLock::~RunFolderLock() {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <memory>
 #include <string>
 
 namespace logbert {
@@ -18,6 +19,13 @@ public:
     /// Takes the lock of an existing folder; InputError naming the owner when another process
     /// holds it. `purpose` says what this process does there ("train", "evaluate").
     RunFolderLock(const std::string& runDir, const std::string& purpose);
+    /// Makes the new folder `runDir` with the lock already held inside, so that no reader ever sees
+    /// a new run folder without its writer (a follower would call it "not a run"): the folder is
+    /// built under a hidden name beside it (kNewFolderInfix) and renamed into place. nullptr when
+    /// `runDir` exists already, or appeared meanwhile with something in it: lock it as it is.
+    static std::unique_ptr<RunFolderLock> createFolder(const std::string& runDir, const std::string& purpose);
+    /// In the hidden names of folders being made: ".NAME.logbert-new-XXXXXX", only this program's.
+    static constexpr const char* kNewFolderInfix = ".logbert-new-";
     /// Releases the lock and removes the file.
     ~RunFolderLock();
     RunFolderLock(const RunFolderLock&) = delete;

@@ -583,13 +583,13 @@ void TrainingJob::Impl::claimRunFolder() {
     if (!writesRunFolder()) return;
     std::error_code ec;
     if (!params.resume && !fs::exists(params.runDir, ec)) {
-        fs::create_directories(params.runDir, ec);
-        if (ec) throw InputError(params.runDir, 0, "cannot create the run folder: " + ec.message());
-        createdFolder = true;
+        folderLock = RunFolderLock::createFolder(params.runDir, "train"); // appears with its lock in it
+        createdFolder = folderLock != nullptr;
     }
     if (!fs::is_directory(params.runDir, ec))
         throw InputError(params.runDir, 0, params.resume ? "no such run folder" : "exists and is not a folder");
-    folderLock = std::make_unique<RunFolderLock>(params.runDir, params.resume ? "train --resume" : "train");
+    if (!folderLock)
+        folderLock = std::make_unique<RunFolderLock>(params.runDir, params.resume ? "train --resume" : "train");
     if (params.resume)
         removeStaleTempFiles(params.runDir);
     else
