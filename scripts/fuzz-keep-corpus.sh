@@ -21,7 +21,7 @@ for t in "$@"; do
   new=$(mktemp -d "fuzz/grown/.$t.XXXXXX")
   from=()
   if [[ -d $old && ${FUZZ_MINIMIZE:-0} != 1 ]]; then
-    cp -p "$old"/* "$new"/ 2>/dev/null || true # kept as they are; merge only adds
+    cp -pR "$old/." "$new/" # kept as they are; merge only adds (a failed copy stops before $old goes)
   elif [[ -d $old ]]; then
     from+=("$old")
   fi

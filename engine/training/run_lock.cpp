@@ -104,7 +104,7 @@ std::unique_ptr<RunFolderLock> RunFolderLock::createFolder(const std::string& ru
     std::error_code ec;
     fs::create_directories(parent, ec);
     if (ec) throw InputError(runDir, 0, "cannot create the run folder: " + ec.message());
-    std::string hidden = (parent / ("." + target.filename().string() + kNewFolderInfix + "XXXXXX")).string();
+    std::string hidden = (parent / ("." + target.filename().string() + ".logbert-new-XXXXXX")).string();
     if (::mkdtemp(hidden.data()) != nullptr) {
         std::unique_ptr<RunFolderLock> lock;
         try {

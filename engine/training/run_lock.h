@@ -21,11 +21,10 @@ public:
     RunFolderLock(const std::string& runDir, const std::string& purpose);
     /// Makes the new folder `runDir` with the lock already held inside, so that no reader ever sees
     /// a new run folder without its writer (a follower would call it "not a run"): the folder is
-    /// built under a hidden name beside it (kNewFolderInfix) and renamed into place. nullptr when
-    /// `runDir` exists already, or appeared meanwhile with something in it: lock it as it is.
+    /// built under a hidden name beside it (".NAME.logbert-new-XXXXXX", a name only this program
+    /// makes) and renamed into place. nullptr when `runDir` exists already, or appeared meanwhile
+    /// with something in it: lock it as it is.
     static std::unique_ptr<RunFolderLock> createFolder(const std::string& runDir, const std::string& purpose);
-    /// In the hidden names of folders being made: ".NAME.logbert-new-XXXXXX", only this program's.
-    static constexpr const char* kNewFolderInfix = ".logbert-new-";
     /// Releases the lock and removes the file.
     ~RunFolderLock();
     RunFolderLock(const RunFolderLock&) = delete;
